@@ -1,0 +1,2 @@
+export * from './canonical-encoding.js';
+export * from './canonical-layout.js';
