@@ -187,6 +187,10 @@ export const ERROR_CATALOG = Object.freeze({
     'The meter record is older than the one last used: a stale or replayed database record.',
     'Operators: investigate the database; the auditor reports the meter.',
   ),
+  CA_STORE_REFUSED: vault(
+    'The certificate authority files cannot be used: they already exist, are incomplete, or others can read the key.',
+    'Operators: check the CA directory named in the details; never replace a CA without retiring the old one.',
+  ),
   INTERNAL_ERROR: vault(
     'Something went wrong inside Indicium.',
     'Try again; report the error id if it persists.',
