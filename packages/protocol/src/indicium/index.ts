@@ -1,1 +1,10 @@
-export {};
+export * from './attach-indicium-signature.js';
+export * from './device-id.js';
+export * from './encode-indicium-signed-part.js';
+export * from './format-mills.js';
+export * from './indicium-fields.js';
+export * from './indicium-layout.js';
+export * from './mailing-date.js';
+export * from './parse-indicium.js';
+export * from './parse-indicium-signed-part.js';
+export * from './zip-code.js';
