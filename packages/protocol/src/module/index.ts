@@ -1,0 +1,11 @@
+/** The vault ↔ crypto-module contract (DESIGN §3): envelopes, sessions, status, audit, officer bodies. */
+export * from './audit-entry.js';
+export * from './module-bytes.js';
+export * from './module-commands.js';
+export * from './module-envelope.js';
+export * from './module-outcome.js';
+export * from './module-state.js';
+export * from './module-status.js';
+export * from './officer-messages.js';
+export * from './officer-role.js';
+export * from './session-messages.js';
