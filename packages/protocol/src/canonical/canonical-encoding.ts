@@ -32,6 +32,8 @@ export type CanonicalValue =
 
 const LABEL_PATTERN = /^[\x21-\x7e]{1,255}$/;
 const MAX_UINT64 = (1n << 64n) - 1n;
+/** Lists nest at most this deep (layouts use one level); bounds recursion on hostile input. */
+const MAX_LIST_DEPTH = 8;
 const utf8 = new TextEncoder();
 
 function fail(detail: string, field?: string): never {
@@ -47,6 +49,9 @@ function u32(n: number): Uint8Array {
 }
 
 function uint64(value: number | bigint, field: string | undefined): Uint8Array {
+  // BigInt('7') and BigInt(true) would succeed: refuse anything that is not already a number.
+  if (typeof value !== 'number' && typeof value !== 'bigint')
+    fail('uint value must be a number or bigint', field);
   if (typeof value === 'number' && !Number.isSafeInteger(value)) fail('uint must be a safe integer', field);
   const big = BigInt(value);
   if (big < 0n || big > MAX_UINT64) fail('uint out of range 0..2^64-1', field);
@@ -61,7 +66,7 @@ function textBytes(value: string, field: string | undefined): Uint8Array {
   return utf8.encode(value);
 }
 
-function encodeValue(value: CanonicalValue, parts: Uint8Array[], field: string | undefined): void {
+function encodeValue(value: CanonicalValue, parts: Uint8Array[], field: string | undefined, depth = 0): void {
   switch (value.type) {
     case 'absent':
       parts.push(Uint8Array.of(CanonicalTag.absent), u32(0));
@@ -84,8 +89,9 @@ function encodeValue(value: CanonicalValue, parts: Uint8Array[], field: string |
       parts.push(Uint8Array.of(CanonicalTag.bool), u32(1), Uint8Array.of(value.value ? 1 : 0));
       return;
     case 'list': {
+      if (depth >= MAX_LIST_DEPTH) fail('lists nested too deeply', field);
       const inner: Uint8Array[] = [u32(value.items.length)];
-      for (const item of value.items) encodeValue(item, inner, field);
+      for (const item of value.items) encodeValue(item, inner, field, depth + 1);
       const body = concat(inner);
       parts.push(Uint8Array.of(CanonicalTag.list), u32(body.length), body);
       return;
@@ -126,6 +132,15 @@ export function encodeCanonical(
   return concat(parts);
 }
 
+function decodeUtf8(bytes: Uint8Array): string {
+  // A fatal TextDecoder throws a TypeError: turn it into the typed refusal every caller expects.
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail('text is not valid UTF-8');
+  }
+}
+
 /** Reads an encoding back; used by tests, vectors and independent checkers. Strict: no trailing bytes. */
 export function decodeCanonical(bytes: Uint8Array): { label: string; values: CanonicalValue[] } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -137,13 +152,13 @@ export function decodeCanonical(bytes: Uint8Array): { label: string; values: Can
   const labelLength = view.getUint16(pos);
   pos += 2;
   need(labelLength);
-  const label = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(pos, pos + labelLength));
+  const label = decodeUtf8(bytes.subarray(pos, pos + labelLength));
   pos += labelLength;
   if (!LABEL_PATTERN.test(label)) fail('label must be 1..255 printable ASCII characters', 'label');
   need(2);
   const count = view.getUint16(pos);
   pos += 2;
-  const readValue = (): CanonicalValue => {
+  const readValue = (depth: number): CanonicalValue => {
     need(5);
     const tag = view.getUint8(pos);
     const length = view.getUint32(pos + 1);
@@ -158,7 +173,7 @@ export function decodeCanonical(bytes: Uint8Array): { label: string; values: Can
       case CanonicalTag.bytes:
         return { type: 'bytes', value: body.slice() };
       case CanonicalTag.text:
-        return { type: 'text', value: new TextDecoder('utf-8', { fatal: true }).decode(body) };
+        return { type: 'text', value: decodeUtf8(body) };
       case CanonicalTag.uint: {
         if (length !== 8) fail('uint field must be 8 bytes');
         const big = new DataView(body.buffer, body.byteOffset, 8).getBigUint64(0);
@@ -168,13 +183,14 @@ export function decodeCanonical(bytes: Uint8Array): { label: string; values: Can
         if (length !== 1 || (body[0] !== 0 && body[0] !== 1)) fail('bool field must be one byte 0 or 1');
         return { type: 'bool', value: body[0] === 1 };
       case CanonicalTag.list: {
+        if (depth >= MAX_LIST_DEPTH) fail('lists nested too deeply');
         const end = pos;
         pos -= length;
         need(4);
         const n = view.getUint32(pos);
         pos += 4;
         const items: CanonicalValue[] = [];
-        for (let i = 0; i < n; i++) items.push(readValue());
+        for (let i = 0; i < n; i++) items.push(readValue(depth + 1));
         if (pos !== end) fail('list length does not match its items');
         return { type: 'list', items };
       }
@@ -183,7 +199,7 @@ export function decodeCanonical(bytes: Uint8Array): { label: string; values: Can
     }
   };
   const values: CanonicalValue[] = [];
-  for (let i = 0; i < count; i++) values.push(readValue());
+  for (let i = 0; i < count; i++) values.push(readValue(0));
   if (pos !== bytes.length) fail('trailing bytes after canonical encoding');
   return { label, values };
 }
