@@ -1,0 +1,3 @@
+import type { CommandSpec } from '../commands/command-spec.js';
+
+export const auditCommands: readonly CommandSpec[] = Object.freeze([]);

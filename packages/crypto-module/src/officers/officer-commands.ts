@@ -1,0 +1,3 @@
+import type { CommandSpec } from '../commands/command-spec.js';
+
+export const officerCommands: readonly CommandSpec[] = Object.freeze([]);
