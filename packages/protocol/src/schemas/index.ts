@@ -1,1 +1,9 @@
-export {};
+export * from './native-messaging.js';
+export * from './page-api.js';
+export * from './page-calls.js';
+export * from './primitives.js';
+export * from './provider.js';
+export * from './psd-fields.js';
+export * from './vault-api.js';
+export * from './web-api.js';
+export * from './wire-error.js';
