@@ -63,6 +63,17 @@ describe('encodeIndiciumSignedPart', () => {
     expect(copy).toEqual(fields);
   });
 
+  it('reads each field once, so a getter cannot pass the check with one value and encode another', () => {
+    let reads = 0;
+    const tricky = { ...fields };
+    Object.defineProperty(tricky, 'postageMills', {
+      enumerable: true,
+      get: () => (reads++ === 0 ? 730 : 2 ** 30),
+    });
+    expect(Buffer.from(encodeIndiciumSignedPart(tricky)).toString('hex')).toBe(EXPECTED);
+    expect(reads).toBe(1);
+  });
+
   it.each([
     ['missing postage', { postageMills: undefined }, 'postageMills'],
     ['NaN postage', { postageMills: Number.NaN }, 'postageMills'],

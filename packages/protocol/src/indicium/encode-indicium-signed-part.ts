@@ -25,7 +25,9 @@ function checkShape(fields: unknown): Record<string, unknown> {
     // An unknown key is a caller bug or a field this version cannot carry: never drop it silently.
     if (!allowed.includes(key)) throw new IndiciumError(CODE, { field: key, detail: 'unknown field' });
   }
-  return fields as Record<string, unknown>;
+  // A snapshot: each value is read once, so a getter cannot show the checks one value and the
+  // encoder another.
+  return { ...(fields as Record<string, unknown>) };
 }
 
 /**
