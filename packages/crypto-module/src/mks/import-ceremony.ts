@@ -52,11 +52,13 @@ export function acceptShare(
     });
   }
   if (state.ceremonyId === null) {
-    const versions = [held.active, ...held.dormant].map((mks) => mks?.version);
-    if (versions.includes(opened.mksVersion)) {
+    // Versions only go up: re-importing a version this module held (even one deleted after a
+    // rollover, from shares kept since) would bring back keys whose tokens are meant to be dead.
+    const versions = [held.active, ...held.dormant].map((mks) => mks?.version ?? 0);
+    if (opened.mksVersion <= Math.max(held.highestVersion, ...versions)) {
       throw new IndiciumError('SHARE_INVALID', {
         field: 'mksVersion',
-        detail: 'this module already holds that MKS version',
+        detail: 'this module holds or held that MKS version, or a later one',
       });
     }
   } else {

@@ -94,6 +94,11 @@ export interface MksSection {
   readonly active: StoredMks | null;
   /** A new MKS waiting for activation, or the old one after a rollover, until deleted. */
   readonly dormant: readonly StoredMks[];
+  /**
+   * The highest MKS version this module ever held (generated or imported), so a new MKS never
+   * reuses the number of a deleted one: a version names one set of keys for the module's life.
+   */
+  readonly highestVersion: number;
   /** True once Generate Transport Key Pair ran: this module is a clone (DESIGN §3.4). */
   readonly clone: boolean;
   readonly transportKey: TransportKeyPair | null;
@@ -106,6 +111,7 @@ export function emptyMksSection(): MksSection {
   return {
     active: null,
     dormant: [],
+    highestVersion: 0,
     clone: false,
     transportKey: null,
     exportCeremony: null,

@@ -234,6 +234,14 @@ describe('Import MKS Share / Combine MKS Shares', () => {
     ).toThrow(expect.objectContaining({ code: 'SHARE_INVALID', field: 'mksVersion' }));
   });
 
+  it('refuses a version the module held before, even once deleted (no resurrection)', async () => {
+    const [first] = await exportAll(mks, 2, 2, ['a']);
+    const afterRollover = { ...emptyMksSection(), active: generateMks(2, 0), highestVersion: 2 };
+    expect(() =>
+      acceptShare(emptyImportCeremony(0), openShareEnvelope(first, openContext), 'a', 1, afterRollover),
+    ).toThrow(expect.objectContaining({ code: 'SHARE_INVALID', field: 'mksVersion' }));
+  });
+
   it('checks the combined keys against the key-check value', async () => {
     // A source that signs shares under a KCV that does not match the keys: every share passes
     // authentication, and only the key check can catch it.
