@@ -1,3 +1,4 @@
+export * from './layout-bytes.js';
 export * from './native-messaging.js';
 export * from './page-api.js';
 export * from './page-calls.js';
