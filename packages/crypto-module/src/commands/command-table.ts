@@ -1,5 +1,6 @@
 import { IndiciumError } from '@indicium/protocol';
 import { auditCommands } from '../audit/audit-commands.js';
+import { mksCommands } from '../mks/mks-commands.js';
 import { moduleCommands } from '../module/module-commands.js';
 import { officerCommands } from '../officers/officer-commands.js';
 import { sessionCommands } from '../sessions/session-commands.js';
@@ -28,6 +29,7 @@ export const COMMAND_GROUPS: readonly (readonly CommandSpec[])[] = Object.freeze
   moduleCommands,
   sessionCommands,
   officerCommands,
+  mksCommands,
   auditCommands,
 ]);
 

@@ -24,6 +24,24 @@ export interface OpenShareContext {
   readonly expectedSourceFingerprint: string;
 }
 
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set([
+  'format',
+  'ceremonyId',
+  'mksVersion',
+  'index',
+  'n',
+  'k',
+  'exportable',
+  'kcv',
+  'destinationFingerprint',
+  'sourceModuleKey',
+  'wrappedKey',
+  'nonce',
+  'ciphertext',
+  'tag',
+  'signature',
+]);
+
 function invalid(field: string, detail: string, cause?: unknown): never {
   throw new IndiciumError('SHARE_INVALID', { field, detail, ...(cause === undefined ? {} : { cause }) });
 }
@@ -73,6 +91,9 @@ function readFacts(raw: Record<string, unknown>): ShareFacts {
 export function openShareEnvelope(envelope: unknown, context: OpenShareContext): OpenedShare {
   if (typeof envelope !== 'object' || envelope === null) invalid('share', 'must be a share envelope object');
   const raw = envelope as Record<string, unknown>;
+  const extra = Object.keys(raw).filter((key) => !ENVELOPE_KEYS.has(key));
+  if (Array.isArray(envelope) || extra.length > 0)
+    invalid(extra[0] ?? 'share', 'unknown field in a share envelope');
   const facts = readFacts(raw);
   const wrappedKey = decodeBase64(raw.wrappedKey, 'wrappedKey', 'SHARE_INVALID', { min: 384, max: 384 });
   const nonce = decodeBase64(raw.nonce, 'nonce', 'SHARE_INVALID', { min: 12, max: 12 });
