@@ -1,4 +1,4 @@
-import type { IndiciumError, ModuleState, OfficerRole } from '@indicium/protocol';
+import type { ErrorCode, IndiciumError, ModuleState, OfficerRole } from '@indicium/protocol';
 import type { KeyCache } from '../keys/key-cache.js';
 import type { NvmSectionName, NvmSections } from '../nvm/nvm-sections.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
@@ -37,6 +37,10 @@ export interface HandlerContext {
   readonly now: number;
   /** `current` is already the target state for a `to` transition (DESIGN §3.1). */
   readonly state: { readonly current: ModuleState; readonly persistent: ModuleState };
+  /** Why the module is in Error (null otherwise); Get Status reports it. */
+  readonly errorCode: ErrorCode | null;
+  /** Boots since Start Initialization (from NVM). */
+  readonly bootCount: number;
   readonly caller: CallerInfo;
   readonly nvm: NvmDraft;
   /** KeyObject memo over the DER/raw keys held in NVM sections. */
@@ -58,6 +62,8 @@ export interface HandlerContext {
 export interface HandlerOutcome {
   readonly result?: unknown;
   readonly next?: ModuleState;
+  /** Why, when `next` is Error (a fatal Error chosen by the handler, e.g. no MKS after Combine). */
+  readonly errorCode?: ErrorCode;
   readonly auditData?: Readonly<Record<string, string>>;
   readonly refusal?: IndiciumError;
 }

@@ -1,0 +1,70 @@
+import { createHash, type KeyObject, sign } from 'node:crypto';
+import {
+  type AuditEntry,
+  encodeAuditEntry,
+  type ModuleState,
+  type OfficerRole,
+  toBase64,
+} from '@indicium/protocol';
+import type { AuditRule } from '../commands/command-spec.js';
+import type { AuditSection } from './audit-section.js';
+
+/** The facts of one entry that come from the command that made it. */
+export interface AuditFacts {
+  readonly moduleSerial: string;
+  readonly softwarePart: string;
+  readonly softwareVersion: string;
+  readonly bootCount: number;
+  readonly command: string;
+  readonly userId: string | null;
+  readonly role: OfficerRole | null;
+  readonly currentState: ModuleState;
+  readonly persistentState: ModuleState;
+  readonly time: number;
+  readonly reasonCode: string;
+  readonly data: Readonly<Record<string, string>>;
+}
+
+/**
+ * The signing rule of DESIGN §3.5: commands that affect the module, the first entry after a boot,
+ * and at least every Nth entry (never N unsigned entries in a row, so a verifier can check it).
+ */
+export function signatureRequired(rule: AuditRule, section: AuditSection, firstAfterBoot: boolean): boolean {
+  return rule === 'signed-entry' || firstAfterBoot || section.sinceSigned + 1 >= section.signEvery;
+}
+
+/** SHA-256 of an entry's canonical encoding: the next entry's `previousHash`. */
+export function auditEntryHash(entry: Omit<AuditEntry, 'signature'>): Uint8Array {
+  return createHash('sha256').update(encodeAuditEntry(entry)).digest();
+}
+
+/**
+ * Makes the next entry of the chain and the new chain head. Pure apart from the signature; the
+ * caller writes the returned section to NVM together with the command's own changes.
+ */
+export function makeAuditEntry(
+  section: AuditSection,
+  facts: AuditFacts,
+  required: boolean,
+  auditKey: KeyObject,
+): { entry: AuditEntry; section: AuditSection } {
+  const body: Omit<AuditEntry, 'signature'> = {
+    ...facts,
+    data: { ...facts.data },
+    sequence: section.nextSequence,
+    previousHash: section.headHash,
+    signatureRequired: required,
+  };
+  const encoded = encodeAuditEntry(body);
+  const signature = required
+    ? toBase64(sign('sha256', encoded, { key: auditKey, dsaEncoding: 'ieee-p1363' }))
+    : null;
+  const entry: AuditEntry = { ...body, signature };
+  const next: AuditSection = {
+    ...section,
+    nextSequence: section.nextSequence + 1,
+    headHash: toBase64(createHash('sha256').update(encoded).digest()),
+    sinceSigned: required ? 0 : section.sinceSigned + 1,
+  };
+  return { entry, section: next };
+}
