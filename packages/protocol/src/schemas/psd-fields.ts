@@ -41,7 +41,7 @@ export const RegistersShape = {
 export const IndiciumFieldsSchema = z.strictObject({
   version: z.literal(1),
   algorithm: z.literal(1),
-  certificateSerial: z.int().min(0).max(MAX_CERTIFICATE_SERIAL),
+  certificateSerial: z.int().min(1).max(MAX_CERTIFICATE_SERIAL),
   vendorId: z.int().min(0).max(MAX_VENDOR_ID),
   psdModel: z.int().min(0).max(MAX_PSD_MODEL),
   psdSerial: z.int().min(0).max(MAX_PSD_SERIAL),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CERTIFICATE_SERIAL } from '../indicium/indicium-layout.js';
 import { RegistrationModeSchema, RegistrationTokenSchema } from './page-calls.js';
 import {
   base64urlBytes,
@@ -83,7 +84,7 @@ export const MeterSummarySchema = z.strictObject({
   ...RegistersShape,
   maximumDescendingRegisterMills: DescendingRegisterMillsSchema.nullable(),
   pieceCount: z.int().min(0),
-  certificateSerial: z.int().min(0).nullable(),
+  certificateSerial: z.int().min(1).max(MAX_CERTIFICATE_SERIAL).nullable(),
   /** True while indicia are marked SAMPLE – NOT VALID POSTAGE. */
   sample: z.boolean(),
   users: z.array(MeterUserSchema).max(256),
