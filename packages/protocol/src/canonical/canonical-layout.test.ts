@@ -126,3 +126,31 @@ describe('canonicalLayout', () => {
     expect(Other.encode(input)).not.toEqual(Example.encode(input));
   });
 });
+
+describe('README worked example', () => {
+  it('encodes to the hex the README shows', () => {
+    const Example = canonicalLayout('indicium/example/v1', {
+      postageMills: 'uint',
+      rateCategory: 'text',
+      destinationZip: 'text?',
+    });
+    const hex = Buffer.from(
+      Example.encode({ postageMills: 730, rateCategory: 'FCLT', destinationZip: null }),
+    ).toString('hex');
+    expect(hex).toBe(
+      [
+        '0013',
+        '696e64696369756d2f6578616d706c652f7631',
+        '0003',
+        '03',
+        '00000008',
+        '00000000000002da',
+        '02',
+        '00000004',
+        '46434c54',
+        '00',
+        '00000000',
+      ].join(''),
+    );
+  });
+});
