@@ -4,7 +4,7 @@ import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { describe, expect, it } from 'vitest';
 import { dataMatrixPng } from './data-matrix-png.js';
 import { INVALID_VECTORS, VALID_VECTORS, VECTOR_PUBLIC_KEY_PEM } from './indicium-vectors.fixture.js';
-import { pngSize, scanDataMatrix } from './print-tools.fixture.js';
+import { pngSize, scanCodewords, scanDataMatrix } from './print-tools.fixture.js';
 import { makeTestIndicium, verifiesWithMeterKey } from './test-indicium.fixture.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
@@ -24,6 +24,13 @@ describe('dataMatrixPng', () => {
     const scanned = await scanDataMatrix(await dataMatrixPng(indicium));
     expect(hex(scanned)).toBe(hex(indicium));
     expect(verifiesWithMeterKey(scanned)).toBe(true);
+  });
+
+  it('encodes the bytes in Base256 (DESIGN §5), after at most one leading ASCII codeword', async () => {
+    const codewords = await scanCodewords(await dataMatrixPng(makeTestIndicium()));
+    // 231 latches to Base256; byte 0x01 (the version) may go first as ASCII codeword 2.
+    expect(codewords.indexOf(231)).toBeGreaterThanOrEqual(0);
+    expect(codewords.indexOf(231)).toBeLessThanOrEqual(1);
   });
 
   it.each(VALID_VECTORS)('scans the protocol vector "$name" back to its bytes', async ({ bytes }) => {

@@ -33,6 +33,16 @@ export function scanDataMatrix(png: Uint8Array): Promise<Uint8Array> {
   });
 }
 
+/** The data codewords dmtxread reads from the first symbol (`-c`), in order. */
+export function scanCodewords(png: Uint8Array): Promise<number[]> {
+  return withTempDir(async (dir) => {
+    const path = join(dir, 'scan.png');
+    await writeFile(path, png);
+    const { stdout } = await run('dmtxread', ['-N1', '-c', path], { encoding: 'utf8' });
+    return [...stdout.matchAll(/^d:(\d+)$/gm)].map((match) => Number(match[1]));
+  });
+}
+
 /** Page 1 of a PDF rasterised by poppler, as a PNG. */
 export function rasterizePdf(pdf: Uint8Array, dpi: number): Promise<Uint8Array> {
   return withTempDir(async (dir) => {
