@@ -8,6 +8,7 @@ export type CertificateProblem =
   | 'key-usage'
   | 'issuer'
   | 'signature'
+  | 'algorithm'
   | 'expired'
   | 'not-yet-valid'
   | 'device-id'

@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import { certificateInvalid } from './certificate-invalid.js';
 import { x509 } from './x509-library.js';
 
 /** The key usage bits of RFC 5280 §4.2.1.3 that Indicium's certificates use. */
@@ -27,12 +28,28 @@ export interface CertificateExtensions {
 }
 
 /**
+ * Parses a certificate OpenSSL already accepted with `@peculiar/x509`, for the details OpenSSL
+ * does not expose. A certificate this second parser cannot read is refused as malformed rather
+ * than let a library error escape as something other than `CERTIFICATE_INVALID`.
+ */
+export function inspectCertificate(certificate: X509Certificate, field: string): x509.X509Certificate {
+  try {
+    return new x509.X509Certificate(certificate.raw);
+  } catch (error) {
+    throw certificateInvalid(field, 'malformed', 'The certificate could not be parsed.', error);
+  }
+}
+
+/**
  * Reads the extensions that `node:crypto` does not expose (key usage bits, path length,
  * criticality, key identifiers). Parsing only: every signature and chain decision stays with
  * OpenSSL through `node:crypto`.
  */
-export function readCertificateExtensions(certificate: X509Certificate): CertificateExtensions {
-  const parsed = new x509.X509Certificate(certificate.raw);
+export function readCertificateExtensions(
+  certificate: X509Certificate,
+  field = 'certificate',
+): CertificateExtensions {
+  const parsed = inspectCertificate(certificate, field);
   const bc = parsed.getExtension(x509.BasicConstraintsExtension);
   const ku = parsed.getExtension(x509.KeyUsagesExtension);
   const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);

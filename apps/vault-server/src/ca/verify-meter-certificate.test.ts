@@ -214,6 +214,37 @@ describe('verifyMeterCertificate', () => {
     );
   });
 
+  it('refuses a certificate the real CA signed with another hash than SHA-256', async () => {
+    const publicKey = await toPublicCryptoKey(meter.publicKey);
+    const caParsed = new x509.X509Certificate(ca.certificate.raw);
+    const sha384 = await x509.X509CertificateGenerator.create({
+      serialNumber: '0d',
+      issuer: caParsed.subjectName,
+      subject: [{ CN: [DEVICE_ID] }],
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + DAY),
+      publicKey,
+      signingKey: ca.signingKey,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-384' },
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        await x509.SubjectKeyIdentifierExtension.create(publicKey),
+        new x509.AuthorityKeyIdentifierExtension(
+          caParsed.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId ?? '',
+        ),
+      ],
+    });
+    const pem384 = sha384.toString('pem');
+    // OpenSSL alone accepts it: the algorithm pin is ours.
+    expect(opensslVerify(ca.certificatePem, pem384).ok).toBe(true);
+    expectIndiciumError(() => verifyMeterCertificate(pem384, ca.certificatePem, { deviceId: DEVICE_ID }), {
+      code: 'CERTIFICATE_INVALID',
+      field: 'certificate',
+      reason: 'algorithm',
+    });
+  });
+
   it('refuses a leaf whose key usage allows certificate signing', async () => {
     const signer = await issueLeafCertificate(ca, {
       subject: [{ CN: [DEVICE_ID] }],

@@ -5,6 +5,7 @@ import { certificateInvalid } from './certificate-invalid.js';
 import { parseDeviceId } from './device-id.js';
 import { type PublicKeyInput, toP256PublicKey } from './p256-public-key.js';
 import { KeyUsage, readCertificateExtensions } from './read-certificate-extensions.js';
+import { assertEcdsaSha256 } from './signature-algorithm.js';
 import { assertWithinValidity } from './validity-period.js';
 
 export interface MeterCertificateExpectations {
@@ -103,6 +104,7 @@ export function verifyMeterCertificate(
   if (!signatureValid) {
     throw certificateInvalid('certificate', 'signature', "The certificate's signature does not verify.");
   }
+  assertEcdsaSha256(certificate, 'certificate');
   checkLeafProfile(certificate);
   const { notBefore, notAfter } = assertWithinValidity(certificate, at, 'certificate');
 
