@@ -322,7 +322,10 @@ export class CryptoModule {
       this.#dead = true;
       throw new SimulatedCrash(`crash after ${spec.name} work, before persistent state`);
     }
-    if (!draft.erased && next !== this.#image.persistentState) {
+    // Only a command that makes a transition writes persistent state: a 'stay' command run while
+    // current is a non-fatal Error must not make that Error persistent.
+    const moves = spec.next.kind !== 'stay' && outcome.refusal === undefined;
+    if (moves && !draft.erased && next !== this.#image.persistentState) {
       const errorCode = next === 'E' ? (outcome.errorCode ?? 'MODULE_ERROR_STATE') : null;
       await this.#save({ ...this.#image, persistentState: next, errorCode });
       if (next === 'E') this.#errorCode = errorCode;
