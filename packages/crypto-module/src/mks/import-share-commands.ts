@@ -45,10 +45,10 @@ export const importMksShareCommand = defineCommand({
   request: ImportMksShareRequestSchema,
   handler: (ctx, body) => {
     const section = ctx.nvm.get('mks');
-    const { transportKey, importCeremony } = section;
-    if (transportKey === null || importCeremony === null) {
-      throw new IndiciumError('WRONG_STATE', { detail: 'no import in progress' });
-    }
+    const { transportKey } = section;
+    if (transportKey === null) throw new IndiciumError('WRONG_STATE', { detail: 'not a clone' });
+    // In Importing Shares with no ceremony (the last Combine destroyed its shares), a new set starts.
+    const importCeremony = section.importCeremony ?? emptyImportCeremony(ctx.now);
     const opened = openShareEnvelope(body.share, {
       transportPrivateKey: ctx.keys.privateKey(transportKey.privateKeyPkcs8),
       transportFingerprint: transportKey.fingerprint,
@@ -108,9 +108,11 @@ export const combineMksSharesCommand = defineCommand({
     } catch (error) {
       if (!(error instanceof IndiciumError) || error.code !== 'KEY_CHECK_FAILED') throw error;
       ctx.nvm.set('mks', cleared);
+      const next = section.active === null ? 'E' : 'O';
       return {
         refusal: error,
-        next: section.active === null ? 'E' : 'O',
+        next,
+        ...(next === 'E' ? { errorCode: 'KEY_CHECK_FAILED' as const } : {}),
         auditData: { ceremonyId: ceremony.ceremonyId ?? 'none', outcome: 'key-check-failed' },
       };
     }
