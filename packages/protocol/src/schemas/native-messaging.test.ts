@@ -62,8 +62,7 @@ describe('extension ↔ companion (DESIGN §4.1)', () => {
     protocol: 1,
     requestId,
     origin: 'https://meter.example',
-    type: 'history',
-    payload: { meterId, limit: 10 },
+    request: { type: 'history', payload: { meterId, limit: 10 } },
   };
 
   it('a request carries the attested origin with the page call', () => {
@@ -82,7 +81,15 @@ describe('extension ↔ companion (DESIGN §4.1)', () => {
 
   it('refuses extra keys and unknown calls', () => {
     expectInvalid(NativeRequestSchema, { ...request, source: 'indicium-page' }, ['']);
-    expectInvalid(NativeRequestSchema, { ...request, type: 'shell', payload: {} });
+    expectInvalid(NativeRequestSchema, { ...request, request: { type: 'shell', payload: {} } }, [
+      'request',
+      'type',
+    ]);
+    expectInvalid(
+      NativeRequestSchema,
+      { ...request, request: { ...request.request, origin: 'https://evil.example' } },
+      ['request'],
+    );
   });
 
   it('parses responses, progress and errors', () => {

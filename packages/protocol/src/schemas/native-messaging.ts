@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ProgressStageSchema, pageAnswersWith, pageCallsWith } from './page-calls.js';
+import { PageCallSchema, ProgressStageSchema, pageAnswersWith } from './page-calls.js';
 import {
   ComponentVersionSchema,
   OriginSchema,
@@ -33,11 +33,12 @@ export type NativeHello = z.infer<typeof NativeHelloSchema>;
  * browser-attested sender (top frame only), never from the page's message; the companion checks
  * it again against its own allow-list.
  */
-export const NativeRequestSchema = pageCallsWith({
+export const NativeRequestSchema = z.strictObject({
   kind: z.literal('request'),
   protocol: ProtocolVersionSchema,
   requestId: RequestIdSchema,
   origin: OriginSchema,
+  request: PageCallSchema,
 });
 export type NativeRequest = z.infer<typeof NativeRequestSchema>;
 

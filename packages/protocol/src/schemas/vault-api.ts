@@ -95,7 +95,8 @@ export const RegistrationChallengeSig = canonicalLayout('indicium/registration/c
 /**
  * The plaintext the companion encrypts to the client-secret RSA key (RSA-OAEP-SHA-256). It names the
  * mode, meter, customer and user and echoes the challenge, so a ciphertext cannot be moved to
- * another meter, user or registration.
+ * another meter, user or registration: the module refuses it unless each equals the request's
+ * field and the challenge is the one it issued. 318 bytes at most (CLIENT_SECRETS_MAX_PLAINTEXT_BYTES).
  */
 export const ClientSecretsPlaintext = canonicalLayout('indicium/registration/client-secrets/v1', {
   mode: 'text',
