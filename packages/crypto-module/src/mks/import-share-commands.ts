@@ -82,10 +82,14 @@ export const importMksShareCommand = defineCommand({
 
 /**
  * Combine MKS Shares (DESIGN §3.3): rebuilds the MKS and checks its key-check value. The first MKS
- * of a clone becomes active; a replacement arrives dormant, to be activated in the rollover.
- * Too few shares is a plain refusal (nothing changes, the custodians may add more). Once combined,
- * the shares are destroyed whatever the outcome; a failed key check leaves the module Operational
- * if it still has an active MKS, else in Error (DESIGN §3.1).
+ * of a clone becomes active; a replacement arrives dormant, to be activated in the rollover; either
+ * way → Operational.
+ *
+ * Too few shares is a plain refusal: nothing changes, the custodians may add more. A failed key
+ * check is a committed refusal (kept and audited): the shares are destroyed, and, as a committed
+ * refusal never moves the module (ARCHITECTURE.md), it stays in Importing Shares, holding nothing
+ * to combine, where the custodians can import a valid set (the catalogue's next step). A reboot
+ * instead applies the boot rule: Operational with an active MKS, fatal Error without (DESIGN §3.1).
  */
 export const combineMksSharesCommand = defineCommand({
   name: 'combine-mks-shares',
@@ -99,8 +103,8 @@ export const combineMksSharesCommand = defineCommand({
   request: EmptyRequestSchema,
   handler: async (ctx) => {
     const section = ctx.nvm.get('mks');
-    const ceremony = section.importCeremony;
-    if (ceremony === null) throw new IndiciumError('WRONG_STATE', { detail: 'no import in progress' });
+    // No ceremony (its shares destroyed by a failed Combine) means no share imported yet.
+    const ceremony = section.importCeremony ?? emptyImportCeremony(ctx.now);
     const cleared = { ...section, importCeremony: null };
     let mks: Awaited<ReturnType<typeof combineShares>>;
     try {
@@ -108,11 +112,8 @@ export const combineMksSharesCommand = defineCommand({
     } catch (error) {
       if (!(error instanceof IndiciumError) || error.code !== 'KEY_CHECK_FAILED') throw error;
       ctx.nvm.set('mks', cleared);
-      const next = section.active === null ? 'E' : 'O';
       return {
         refusal: error,
-        next,
-        ...(next === 'E' ? { errorCode: 'KEY_CHECK_FAILED' as const } : {}),
         auditData: { ceremonyId: ceremony.ceremonyId ?? 'none', outcome: 'key-check-failed' },
       };
     }
