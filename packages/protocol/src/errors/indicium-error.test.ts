@@ -115,5 +115,7 @@ describe('toWireError / fromWireError', () => {
     expect(error.code).toBe('INVALID_FIELD');
     expect(error.field).toBeUndefined();
     expect(error.details).toBeUndefined();
+    expect(fromWireError({ code: 'INVALID_FIELD', details: ['a', 'b'] }).details).toBeUndefined();
+    expect(fromWireError({ code: 'INVALID_FIELD', details: null }).details).toBeUndefined();
   });
 });

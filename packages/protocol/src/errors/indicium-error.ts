@@ -83,7 +83,7 @@ export function fromWireError(wire: unknown): IndiciumError {
     if (isErrorCode(w.code)) {
       return new IndiciumError(w.code, {
         ...(typeof w.field === 'string' ? { field: w.field } : {}),
-        ...(typeof w.details === 'object' && w.details !== null
+        ...(typeof w.details === 'object' && w.details !== null && !Array.isArray(w.details)
           ? { details: w.details as Record<string, unknown> }
           : {}),
       });
