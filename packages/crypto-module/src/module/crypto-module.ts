@@ -216,7 +216,9 @@ export class CryptoModule {
     if (draft.erased) this.#zeroized();
     for (const effect of effects) effect();
     const active = this.#sessions.current?.logon;
-    if (active != null && officer !== null) this.#sessions.logon({ ...active, lastActivityAt: now });
+    // Activity is stamped in module time after the command, so Set Clock does not time the officer out.
+    const after = hostNow + this.#image.sections.module.clockOffsetMs;
+    if (active != null && officer !== null) this.#sessions.logon({ ...active, lastActivityAt: after });
     return sealed === undefined ? { ok: true, result, ...audit } : { ok: true, sealed, ...audit };
   }
 
