@@ -37,25 +37,28 @@ describe('IndiciumError', () => {
 });
 
 describe('toWireError / fromWireError', () => {
-  it.each(ERROR_CODES)('%s round-trips through JSON with its field and details', (code) => {
-    const original = new IndiciumError(code, { field: 'meterId', details: { attempt: 2, part: 'vault' } });
-    const wire = toWireError(original, 'err-123');
-    expect(WireErrorSchema.parse(wire)).toEqual(wire);
-    expect(wire).toEqual({
-      code,
-      message: original.message,
-      actor: ERROR_CATALOG[code].actor,
-      nextStep: ERROR_CATALOG[code].nextStep,
-      field: 'meterId',
-      details: { attempt: 2, part: 'vault' },
-      errorId: 'err-123',
-    });
-    const back = fromWireError(JSON.parse(JSON.stringify(wire)));
-    expect(back).toBeInstanceOf(IndiciumError);
-    expect(back.code).toBe(code);
-    expect(back.field).toBe('meterId');
-    expect(back.details).toEqual({ attempt: 2, part: 'vault' });
-  });
+  it.each(ERROR_CODES.filter((c) => c !== 'INTERNAL_ERROR'))(
+    '%s round-trips through JSON with its field and details',
+    (code) => {
+      const original = new IndiciumError(code, { field: 'meterId', details: { attempt: 2, part: 'vault' } });
+      const wire = toWireError(original, 'err-123');
+      expect(WireErrorSchema.parse(wire)).toEqual(wire);
+      expect(wire).toEqual({
+        code,
+        message: original.message,
+        actor: ERROR_CATALOG[code].actor,
+        nextStep: ERROR_CATALOG[code].nextStep,
+        field: 'meterId',
+        details: { attempt: 2, part: 'vault' },
+        errorId: 'err-123',
+      });
+      const back = fromWireError(JSON.parse(JSON.stringify(wire)));
+      expect(back).toBeInstanceOf(IndiciumError);
+      expect(back.code).toBe(code);
+      expect(back.field).toBe('meterId');
+      expect(back.details).toEqual({ attempt: 2, part: 'vault' });
+    },
+  );
 
   it('leaves out field, details and errorId when there are none', () => {
     const wire = toWireError(new IndiciumError('VAULT_BUSY'));
@@ -117,5 +120,25 @@ describe('toWireError / fromWireError', () => {
     expect(error.details).toBeUndefined();
     expect(fromWireError({ code: 'INVALID_FIELD', details: ['a', 'b'] }).details).toBeUndefined();
     expect(fromWireError({ code: 'INVALID_FIELD', details: null }).details).toBeUndefined();
+  });
+});
+
+describe('toWireError on an internal error', () => {
+  it('drops the detail, field and details of an INTERNAL_ERROR so nothing of the inside leaks', () => {
+    const wire = toWireError(
+      new IndiciumError('INTERNAL_ERROR', {
+        detail: 'SQLITE_BUSY at /srv/db',
+        field: 'x',
+        details: { path: '/srv' },
+      }),
+      'e-1',
+    );
+    expect(wire).toEqual({
+      code: 'INTERNAL_ERROR',
+      message: ERROR_CATALOG.INTERNAL_ERROR.message,
+      actor: 'vault',
+      nextStep: ERROR_CATALOG.INTERNAL_ERROR.nextStep,
+      errorId: 'e-1',
+    });
   });
 });

@@ -55,7 +55,8 @@ export interface WireError {
  * about the inside (stack, library messages) crosses a trust boundary.
  */
 export function toWireError(error: unknown, errorId?: string): WireError {
-  if (error instanceof IndiciumError) {
+  // An INTERNAL_ERROR's detail describes our inside; only its error id crosses the boundary.
+  if (error instanceof IndiciumError && error.code !== 'INTERNAL_ERROR') {
     return {
       code: error.code,
       message: error.message,
