@@ -27,7 +27,10 @@ function workspaces() {
   for (const pattern of rootPackage.workspaces) {
     const base = pattern.replace(/\/\*$/, '');
     const dirs = pattern.endsWith('/*')
-      ? spawnSync('ls', [join(root, base)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((d) => join(base, d))
+      ? spawnSync('ls', [join(root, base)], { encoding: 'utf8' })
+          .stdout.split('\n')
+          .filter(Boolean)
+          .map((d) => join(base, d))
       : [base];
     for (const dir of dirs) {
       const file = join(root, dir, 'package.json');
@@ -42,7 +45,8 @@ run('lint (biome)', 'npx', ['biome', 'check', '.']);
 
 const all = workspaces();
 for (const { dir, pkg } of all) {
-  if (pkg.scripts?.typecheck) run(`typecheck ${pkg.name}`, 'npm', ['run', 'typecheck', '--silent'], { cwd: join(root, dir) });
+  if (pkg.scripts?.typecheck)
+    run(`typecheck ${pkg.name}`, 'npm', ['run', 'typecheck', '--silent'], { cwd: join(root, dir) });
 }
 
 const reports = mkdtempSync(join(tmpdir(), 'indicium-tests-'));
@@ -51,7 +55,15 @@ let failed = 0;
 for (const { dir, pkg } of all) {
   if (!pkg.scripts?.test) continue;
   const out = join(reports, `${pkg.name.replace(/\W/g, '_')}.json`);
-  const args = ['run', 'test', '--silent', '--', '--reporter=default', '--reporter=json', `--outputFile=${out}`];
+  const args = [
+    'run',
+    'test',
+    '--silent',
+    '--',
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile=${out}`,
+  ];
   console.log(`\n▶ test ${pkg.name}`);
   const result = spawnSync('npm', args, { cwd: join(root, dir), stdio: 'inherit' });
   if (existsSync(out)) {
