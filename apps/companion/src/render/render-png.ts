@@ -7,7 +7,8 @@ import type { PageLayout, SymbolMark } from './page-layout.js';
  * from), so every line breaks and fits as in the PDF. It ships with the package instead of being
  * looked up on the system, where it may be missing or be another font of the same name.
  */
-const FAMILY = 'Indicium Preview Sans';
+export const PREVIEW_FONT_FAMILY = 'Indicium Preview Sans';
+const FAMILY = PREVIEW_FONT_FAMILY;
 let fontsLoaded = false;
 
 function loadFonts(): void {
