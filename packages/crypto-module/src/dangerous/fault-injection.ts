@@ -37,3 +37,18 @@ export function failOnce(point: FaultPoint, command?: string): FaultPlan {
     },
   };
 }
+
+/** Fails at `point` once, for the command named by the last `arm()` call; inert until armed. */
+export function faultWhenArmed(point: FaultPoint): FaultPlan & { arm(command: string): void } {
+  let target: string | null = null;
+  return {
+    arm(command) {
+      target = command;
+    },
+    shouldFail(at, command) {
+      if (at !== point || command !== target) return false;
+      target = null;
+      return true;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import { MODULE_STATES, type ModuleState } from '@indicium/protocol';
 import { describe, expect, it } from 'vitest';
-import { type FaultPlan, SimulatedCrash } from '../dangerous/fault-injection.js';
+import { faultWhenArmed, SimulatedCrash } from '../dangerous/fault-injection.js';
 import { MemoryNvmStore } from '../nvm/memory-nvm-store.js';
 import { bootState } from '../state/boot-state.js';
 import {
@@ -15,19 +15,8 @@ import {
   status,
 } from '../testing/module-harness.js';
 
-/** A plan that crashes between "current updated" and "persistent updated" once armed. */
-function crashWhenArmed(): FaultPlan & { arm(command: string): void } {
-  let target: string | null = null;
-  return {
-    arm(command) {
-      target = command;
-    },
-    shouldFail(point, command) {
-      if (point !== 'between-current-and-persistent' || command !== target) return false;
-      target = null;
-      return true;
-    },
-  };
+function crashWhenArmed() {
+  return faultWhenArmed('between-current-and-persistent');
 }
 
 async function reboot(nvm: MemoryNvmStore): Promise<Harness> {
