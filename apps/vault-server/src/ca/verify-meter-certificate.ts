@@ -37,6 +37,23 @@ function parseCertificate(pem: string, field: string): X509Certificate {
   }
 }
 
+/** Issuer first, then signature, so "another CA" and "altered bytes" are told apart. */
+function assertIssuedBy(certificate: X509Certificate, ca: X509Certificate): void {
+  if (!certificate.checkIssued(ca)) {
+    throw certificateInvalid('certificate', 'issuer', 'The certificate was not issued by this CA.');
+  }
+  let signatureValid = false;
+  try {
+    signatureValid = certificate.verify(ca.publicKey);
+  } catch {
+    // OpenSSL may throw rather than return false on a damaged signature encoding.
+    signatureValid = false;
+  }
+  if (!signatureValid) {
+    throw certificateInvalid('certificate', 'signature', "The certificate's signature does not verify.");
+  }
+}
+
 function checkLeafProfile(certificate: X509Certificate): void {
   const extensions = readCertificateExtensions(certificate);
   if (certificate.ca || extensions.basicConstraints?.ca === true) {
@@ -92,18 +109,7 @@ export function verifyMeterCertificate(
   const ca = parseCertificate(caCertificatePem, 'caCertificate');
   assertCaCertificate(ca, 'caCertificate', at);
   const certificate = parseCertificate(certificatePem, 'certificate');
-  if (!certificate.checkIssued(ca)) {
-    throw certificateInvalid('certificate', 'issuer', 'The certificate was not issued by this CA.');
-  }
-  let signatureValid = false;
-  try {
-    signatureValid = certificate.verify(ca.publicKey);
-  } catch {
-    signatureValid = false;
-  }
-  if (!signatureValid) {
-    throw certificateInvalid('certificate', 'signature', "The certificate's signature does not verify.");
-  }
+  assertIssuedBy(certificate, ca);
   assertEcdsaSha256(certificate, 'certificate');
   checkLeafProfile(certificate);
   const { notBefore, notAfter } = assertWithinValidity(certificate, at, 'certificate');
