@@ -96,6 +96,26 @@ describe('CA store', () => {
     }
   });
 
+  it('refuses a directory that others can write, on save and on load', async () => {
+    const dir = freshDir();
+    const files = await saveCertificateAuthority(dir, 'postal-ca', ca);
+    await chmod(dir, 0o777);
+    const onLoad = await expectIndiciumRejection(() => loadCertificateAuthority(dir, 'postal-ca'), {
+      code: 'CA_STORE_REFUSED',
+      reason: 'permissions',
+    });
+    expect(onLoad.details?.path).toBe(dir);
+    await unlink(files.certificate);
+    await unlink(files.privateKey);
+    await expectIndiciumRejection(() => saveCertificateAuthority(dir, 'postal-ca', ca), {
+      code: 'CA_STORE_REFUSED',
+      reason: 'permissions',
+    });
+    await chmod(dir, 0o755);
+    await saveCertificateAuthority(dir, 'postal-ca', ca);
+    expect((await loadCertificateAuthority(dir, 'postal-ca')).certificatePem).toBe(ca.certificatePem);
+  });
+
   it('refuses a key that belongs to another CA', async () => {
     const dir = freshDir();
     const files = await saveCertificateAuthority(dir, 'postal-ca', ca);

@@ -2,7 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { caStoreRefused } from './ca-store-refused.js';
 import { type CertificateAuthority, certificateAuthorityFromPem } from './certificate-authority.js';
-import { ensurePrivateDirectory, pathExists, readPrivateFile, writeNewPrivateFile } from './private-files.js';
+import {
+  assertPrivateDirectory,
+  ensurePrivateDirectory,
+  pathExists,
+  readPrivateFile,
+  writeNewPrivateFile,
+} from './private-files.js';
 
 /** Where one CA lives: `<dir>/<name>.cert.pem` and `<dir>/<name>.key.pem` (PKCS#8). */
 export interface CaFiles {
@@ -39,12 +45,13 @@ export async function saveCertificateAuthority(
 }
 
 /**
- * Loads the CA called `name` from `dir`, refusing a key file others can read (`CA_STORE_REFUSED`,
- * reason `permissions`) and a certificate and key that do not form one valid CA
+ * Loads the CA called `name` from `dir`, refusing a key file others can read or a directory others
+ * can write (`CA_STORE_REFUSED`, reason `permissions`) and a certificate and key that do not form one valid CA
  * (`CERTIFICATE_INVALID`).
  */
 export async function loadCertificateAuthority(dir: string, name: string): Promise<CertificateAuthority> {
   const files = caFilePaths(dir, name);
+  await assertPrivateDirectory(dir);
   const privateKeyPem = await readPrivateFile(files.privateKey);
   const certificatePem = await readFile(files.certificate, 'utf8');
   return certificateAuthorityFromPem(certificatePem, privateKeyPem);

@@ -9,7 +9,7 @@ import { issueServerCertificate } from './issue-server-certificate.js';
 import { generateP256KeyPair } from './p256-key-pair.js';
 import { ensurePrivateDirectory, pathExists, readPrivateFile, replacePrivateFile } from './private-files.js';
 import { type SubjectAltNames, subjectAltNames } from './subject-alt-names.js';
-import { assertWithinValidity, validityPeriodOf } from './validity-period.js';
+import { assertWithinValidity } from './validity-period.js';
 
 /** The development CA's file name stem; the server leaf is `server.key.pem` / `server.cert.pem`. */
 export const DEVELOPMENT_CA_NAME = 'dev-ca';
@@ -53,8 +53,10 @@ function leafIsCurrent(
     return false;
   }
   if (!isIssuedBy(leaf, ca.certificate)) return false;
-  const { notBefore, notAfter } = validityPeriodOf(leaf, 'certificate');
-  if (notBefore.getTime() > now.getTime() || notAfter.getTime() - now.getTime() < renewWithinMs) return false;
+  const notBefore = new Date(leaf.validFrom).getTime();
+  const notAfter = new Date(leaf.validTo).getTime();
+  // NaN (unreadable dates) fails both comparisons below, so such a leaf is re-issued too.
+  if (!(notBefore <= now.getTime() && notAfter - now.getTime() >= renewWithinMs)) return false;
   return (
     names.dns.every((name) => leaf.checkHost(name, { wildcards: false }) === name) &&
     names.ip.every((address) => leaf.checkIP(address) !== undefined)

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Server } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsGet, startHttpsServer, stopHttpsServer } from '../../test/support/https-fixture.js';
@@ -7,7 +8,7 @@ import { issueClientCertificate } from './issue-client-certificate.js';
 import { issueServerCertificate } from './issue-server-certificate.js';
 import { generateP256KeyPair } from './p256-key-pair.js';
 
-const pkcs8 = (keys: { privateKey: import('node:crypto').KeyObject }): string =>
+const pkcs8 = (keys: { privateKey: KeyObject }): string =>
   keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 describe('client certificates in a real mutual-TLS handshake (DESIGN §9)', () => {

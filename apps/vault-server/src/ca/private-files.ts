@@ -5,6 +5,7 @@ import { caStoreRefused } from './ca-store-refused.js';
 const OWNER_ONLY_DIRECTORY = 0o700;
 const OWNER_ONLY_FILE = 0o600;
 const GROUP_OR_OTHER = 0o077;
+const GROUP_OR_OTHER_WRITE = 0o022;
 // POSIX modes mean nothing on Windows; there the directory's ACL is the operator's to set.
 const POSIX_MODES = process.platform !== 'win32';
 
@@ -12,10 +13,30 @@ function isErrno(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
-/** Creates `dir` (and parents) owner-only. A directory we create is chmod-ed too, whatever the umask. */
+/**
+ * Refuses (`CA_STORE_REFUSED`, reason `permissions`) a directory that group or others may write:
+ * whoever can rename files in it can swap the CA, key and certificate both, for their own.
+ */
+export async function assertPrivateDirectory(dir: string): Promise<void> {
+  if (!POSIX_MODES) return;
+  const mode = (await stat(dir)).mode;
+  if ((mode & GROUP_OR_OTHER_WRITE) !== 0) {
+    throw caStoreRefused(
+      dir,
+      'permissions',
+      `The directory is writable by others (mode ${(mode & 0o777).toString(8)}); it must be 700 or 755.`,
+    );
+  }
+}
+
+/**
+ * Creates `dir` (and parents) owner-only; a directory we create is chmod-ed too, whatever the
+ * umask. An existing directory must pass `assertPrivateDirectory`.
+ */
 export async function ensurePrivateDirectory(dir: string): Promise<void> {
   const created = await mkdir(dir, { recursive: true, mode: OWNER_ONLY_DIRECTORY });
   if (created !== undefined && POSIX_MODES) await chmod(dir, OWNER_ONLY_DIRECTORY);
+  await assertPrivateDirectory(dir);
 }
 
 async function writeOwnerOnly(path: string, data: string): Promise<void> {
