@@ -123,12 +123,19 @@ describe('ensureDevTls (DESIGN §6)', () => {
     });
   });
 
-  it('refuses a bad extra name before touching the disk', async () => {
+  it('refuses a bad extra name or renewal window before touching the disk', async () => {
     const dir = freshDir();
     await expectIndiciumRejection(() => ensureDevTls(dir, { extraNames: ['*.lan'] }), {
       code: 'INVALID_FIELD',
       field: 'extraNames',
     });
+    await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+    for (const renewWithinDays of [-1, Number.NaN]) {
+      await expectIndiciumRejection(() => ensureDevTls(dir, { renewWithinDays }), {
+        code: 'INVALID_FIELD',
+        field: 'renewWithinDays',
+      });
+    }
     await expect(stat(dir)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { IndiciumError } from '@indicium/protocol';
 import { type CaFiles, openCertificateAuthority } from './ca-store.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { createDevelopmentCa } from './create-development-ca.js';
@@ -77,7 +78,14 @@ function leafIsCurrent(
 export async function ensureDevTls(dir: string, options: DevTlsOptions = {}): Promise<DevTls> {
   const now = options.now ?? new Date();
   const names = subjectAltNames(options.extraNames);
-  const renewWithinMs = (options.renewWithinDays ?? DEFAULT_RENEW_WITHIN_DAYS) * DAY_MS;
+  const renewWithinDays = options.renewWithinDays ?? DEFAULT_RENEW_WITHIN_DAYS;
+  if (!Number.isFinite(renewWithinDays) || renewWithinDays < 0) {
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'renewWithinDays',
+      detail: 'Expected a number of days ≥ 0.',
+    });
+  }
+  const renewWithinMs = renewWithinDays * DAY_MS;
   await ensurePrivateDirectory(dir);
   const opened = await openCertificateAuthority(dir, DEVELOPMENT_CA_NAME, () => createDevelopmentCa({ now }));
   // An expired development CA is for the operator to retire (delete its files), not for us to swap.
