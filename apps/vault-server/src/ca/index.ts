@@ -20,7 +20,6 @@ export {
 } from './create-certificate-authority.js';
 export { createDevelopmentCa, DEVELOPMENT_CA_SUBJECT } from './create-development-ca.js';
 export { createPostalCa, POSTAL_CA_SUBJECT } from './create-postal-ca.js';
-export { type DeviceId, formatDeviceId, parseDeviceId } from './device-id.js';
 export { DEVELOPMENT_CA_NAME, type DevTls, type DevTlsOptions, ensureDevTls } from './ensure-dev-tls.js';
 export {
   CLIENT_CERTIFICATE_LIFETIME,

@@ -108,15 +108,16 @@ describe('issueMeterCertificate (DESIGN §5)', () => {
     );
   });
 
-  it.each(['42-1-1001', '00042-00001-0000001001, CN=evil', '99999-00001-0000001001'])(
-    'refuses device id %j',
-    async (deviceId) => {
-      await expectIndiciumRejection(
-        () => issueMeterCertificate(ca, { serial: 6, deviceId, publicKey: meter.publicKey }),
-        { code: 'INVALID_FIELD', field: 'deviceId' },
-      );
-    },
-  );
+  it.each([
+    ['42-1-1001', 'deviceId'],
+    ['00042-00001-0000001001, CN=evil', 'deviceId'],
+    ['99999-00001-0000001001', 'vendorId'],
+  ])('refuses device id %j (field %s)', async (deviceId, field) => {
+    await expectIndiciumRejection(
+      () => issueMeterCertificate(ca, { serial: 6, deviceId, publicKey: meter.publicKey }),
+      { code: 'INVALID_FIELD', field },
+    );
+  });
 
   it('refuses a private key or a non-P-256 key as the meter key', async () => {
     await expectIndiciumRejection(

@@ -1,6 +1,6 @@
+import { parseDeviceId } from '@indicium/protocol';
 import type { CertificateAuthority } from './certificate-authority.js';
 import { meterSerialHex } from './certificate-serial.js';
-import { parseDeviceId } from './device-id.js';
 import { issueLeafCertificate } from './issue-leaf-certificate.js';
 import { type PublicKeyInput, toP256PublicKey } from './p256-public-key.js';
 import { KeyUsage } from './read-certificate-extensions.js';

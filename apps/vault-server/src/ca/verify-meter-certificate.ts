@@ -1,8 +1,7 @@
 import { type KeyObject, X509Certificate } from 'node:crypto';
-import { IndiciumError } from '@indicium/protocol';
+import { IndiciumError, parseDeviceId } from '@indicium/protocol';
 import { assertCaCertificate } from './assert-ca-certificate.js';
 import { certificateInvalid } from './certificate-invalid.js';
-import { parseDeviceId } from './device-id.js';
 import { type PublicKeyInput, toP256PublicKey } from './p256-public-key.js';
 import { KeyUsage, readCertificateExtensions } from './read-certificate-extensions.js';
 import { assertEcdsaSha256 } from './signature-algorithm.js';
