@@ -40,6 +40,11 @@ export interface CommandSpec {
   readonly auth: CommandAuth;
   readonly audit: AuditRule;
   readonly next: TransitionSpec;
+  /**
+   * Still allowed after a failed power-on self-test (Get Status, Reset, the access-control
+   * queries): everything else is refused with MODULE_SELF_TEST_FAILED. Default false.
+   */
+  readonly afterSelfTestFailure?: boolean;
   /** Validates the body; validation is the first step of running the command (DESIGN §3). */
   readonly request: z.ZodType;
   readonly handler: (ctx: HandlerContext, request: unknown) => Promise<HandlerOutcome> | HandlerOutcome;

@@ -98,6 +98,16 @@ describe('isAllowed over every command × state × caller', () => {
     },
   );
 
+  it('after a failed self-test allows only Get Status, Reset and the access-control queries', () => {
+    const allowed = Object.values(COMMAND_TABLE)
+      .filter((spec) =>
+        isAllowed(spec, { state: 'E', errorCode: 'MODULE_SELF_TEST_FAILED', inSession: true, officer: null }),
+      )
+      .map((spec) => spec.name)
+      .sort();
+    expect(allowed).toEqual(['get-status', 'logon', 'query-role', 'query-user', 'reset']);
+  });
+
   it('reports a failed self-test rather than a generic Error state', () => {
     const spec = COMMAND_TABLE['begin-admin'];
     if (spec === undefined) throw new Error('missing begin-admin');

@@ -15,9 +15,12 @@ export interface AccessFacts {
 /**
  * Why `spec` may not run now, or null if it may. Pure: the decision depends on the module state
  * and the caller's role alone (DESIGN §3), so the tests enumerate every command × state × caller.
- * Order: state, session, logon, role — the first unmet rule is the one reported.
+ * Order: self-test, state, session, logon, role — the first unmet rule is the one reported.
  */
 export function refusalFor(spec: CommandSpec, facts: AccessFacts): ErrorCode | null {
+  if (facts.errorCode === 'MODULE_SELF_TEST_FAILED' && spec.afterSelfTestFailure !== true) {
+    return 'MODULE_SELF_TEST_FAILED';
+  }
   if (!spec.states.includes(facts.state)) {
     if (facts.state !== 'E') return 'WRONG_STATE';
     return facts.errorCode === 'MODULE_SELF_TEST_FAILED' ? 'MODULE_SELF_TEST_FAILED' : 'MODULE_ERROR_STATE';

@@ -24,11 +24,11 @@ function next(t: TransitionSpec): string {
 export function renderCommandTable(table: CommandTable): string {
   const rows = Object.values(table).map(
     (s) =>
-      `| \`${s.name}\` | ${states(s)} | ${s.role} | ${s.auth} | ${s.audit} | ${next(s.next)} | ${s.summary} | ${s.design} |`,
+      `| \`${s.name}\` | ${states(s)} | ${s.role} | ${s.auth} | ${s.audit} | ${next(s.next)} | ${s.afterSelfTestFailure === true ? 'yes' : '—'} | ${s.summary} | ${s.design} |`,
   );
   return [
-    '| Command | States | Role | Authentication | Audit | Transition | What it does | Source |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Command | States | Role | Authentication | Audit | Transition | After self-test failure | What it does | Source |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

@@ -25,6 +25,7 @@ export const getStatus = defineCommand({
   role: 'none',
   auth: 'none',
   audit: 'none',
+  afterSelfTestFailure: true,
   next: { kind: 'stay' },
   request: GetStatusRequestSchema,
   handler: (ctx, body) => {
@@ -48,8 +49,9 @@ export const getStatus = defineCommand({
       nonce: body.nonce ?? '',
       modulePublicKey: module.modulePublicKey,
     };
+    // No signature without a key, nor from algorithms that failed their self-test.
     const signature =
-      module.modulePrivateKey === null
+      module.modulePrivateKey === null || ctx.errorCode === 'MODULE_SELF_TEST_FAILED'
         ? null
         : toBase64(
             ctx.signWithModuleKey(
@@ -111,6 +113,7 @@ export const reset = defineCommand({
   role: 'none',
   auth: 'none',
   audit: 'signed-entry',
+  afterSelfTestFailure: true,
   next: to('U'),
   request: EmptyRequestSchema,
   handler: (ctx) => {

@@ -35,6 +35,7 @@ export const logon = defineCommand({
   role: 'none',
   auth: 'session',
   audit: 'entry',
+  afterSelfTestFailure: true,
   next: stay,
   request: LogonRequestSchema,
   handler: (ctx, body) => {
@@ -84,6 +85,7 @@ export const logoff = defineCommand({
   role: 'self',
   auth: 'session+logon',
   audit: 'entry',
+  afterSelfTestFailure: true,
   next: stay,
   request: EmptyRequestSchema,
   handler: (ctx) => {
@@ -100,6 +102,7 @@ export const queryRole = defineCommand({
   role: 'none',
   auth: 'session',
   audit: 'none',
+  afterSelfTestFailure: true,
   next: stay,
   request: EmptyRequestSchema,
   handler: (ctx) => ({ result: { role: ctx.caller.officer?.role ?? null } }),
@@ -113,6 +116,7 @@ export const queryUser = defineCommand({
   role: 'none',
   auth: 'session',
   audit: 'none',
+  afterSelfTestFailure: true,
   next: stay,
   request: EmptyRequestSchema,
   handler: (ctx) => ({ result: { userId: ctx.caller.officer?.userId ?? null } }),
