@@ -30,7 +30,7 @@ export const AuditEntrySchema = z
     time: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
     /** 'OK', or the catalogue code of a failure that was committed (e.g. LOGON_FAILED). */
     reasonCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
-    data: z.record(z.string().max(64), z.string().max(1024)),
+    data: z.record(z.string().max(64), z.string().max(4096)),
     signatureRequired: z.boolean(),
     /** ECDSA P-256 / SHA-256, raw r‖s, over the canonical encoding; null when not required. */
     signature: base64Bytes({ exact: 64 }).nullable(),
