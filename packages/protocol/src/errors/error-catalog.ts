@@ -88,6 +88,14 @@ export const ERROR_CATALOG = Object.freeze({
     'Print a new indicium, or ask for a refund of the unused one.',
   ),
   WEB_SESSION_EXPIRED: user('Your web session has ended.', 'Log in again.'),
+  ACCOUNT_EXISTS: user(
+    'An account with this e-mail address already exists.',
+    'Log in instead, or sign up with another address.',
+  ),
+  TOO_MANY_ATTEMPTS: user(
+    'Too many attempts in a short time.',
+    'Wait for the time given in the Retry-After header, then try again.',
+  ),
 
   // ── something is missing or mismatched in the installation ─────────────────────────────────
   EXTENSION_UNAVAILABLE: install(
@@ -299,6 +307,19 @@ export const ERROR_CATALOG = Object.freeze({
   LIMIT_EXCEEDED: developer(
     'A configured limit would be exceeded.',
     'Check the limits set at Initialize Crypto-Card.',
+  ),
+  NOT_FOUND: developer('There is nothing at this address.', 'Check the path, method and identifiers.'),
+  REQUEST_TOO_LARGE: developer(
+    'The request body is larger than the vault accepts.',
+    'Send a smaller body; the details give the limit in bytes.',
+  ),
+  UNSUPPORTED_MEDIA_TYPE: developer(
+    'The request body is not of a type the vault accepts.',
+    'Send `Content-Type: application/json`.',
+  ),
+  CSRF_REJECTED: developer(
+    'The request lacks a valid CSRF token or comes from another origin.',
+    'Send the X-CSRF-Token header from the session answer, from the vault’s own origin.',
   ),
 } satisfies Record<string, ErrorInfo>);
 
