@@ -123,3 +123,19 @@ describe('CryptoModule lifecycle (DESIGN §3.1, §3.3)', () => {
     expect([a.ok, b.ok ? 'ok' : b.error.code]).toEqual([true, 'WRONG_STATE']);
   });
 });
+
+describe('dispatch speaks plain data (a module may sit behind a worker thread)', () => {
+  it('every outcome survives structuredClone and a JSON round trip unchanged', async () => {
+    const h = await initializedHarness();
+    const outcomes = [
+      await h.dispatch({ command: 'get-status' }),
+      await h.client.send('logon', { userId: 'so', password: 'bm9wZQ==' }),
+      await h.dispatch(h.client.seal('query-role')),
+      await h.dispatch({ command: 'create-audit-entry', body: { reason: 'clone test' } }),
+    ];
+    for (const outcome of outcomes) {
+      expect(structuredClone(outcome)).toEqual(outcome);
+      expect(JSON.parse(JSON.stringify(outcome))).toEqual(outcome);
+    }
+  });
+});

@@ -9,7 +9,9 @@ import { type CommandSpec, defineCommand, SESSION_STATES, stay } from '../comman
 import type { HandlerContext, HandlerOutcome } from '../commands/handler-context.js';
 import type { OfficerAccount } from './access-section.js';
 import { findAccount, isLocked, replaceAccount, withNewPassword } from './officer-accounts.js';
-import { matchesVerifier } from './password-verifier.js';
+import { makeVerifier, matchesVerifier } from './password-verifier.js';
+
+const UNKNOWN_USER_VERIFIER = makeVerifier(new Uint8Array(32));
 
 /** Saves `account` and returns a committed refusal: the failure is kept and audited (DESIGN §3.5). */
 function failAndKeep(
@@ -42,9 +44,17 @@ export const logon = defineCommand({
     if (ctx.caller.officer !== null) throw new IndiciumError('ALREADY_LOGGED_ON');
     const access = ctx.nvm.get('access');
     const account = findAccount(access, body.userId);
-    // An unknown id answers like a wrong password: the id list is not revealed.
-    if (account === undefined)
-      return failAndKeep(ctx, undefined, new IndiciumError('LOGON_FAILED'), body.userId);
+    // An unknown id answers like a wrong password, after the same HMAC work, so neither the answer
+    // nor its timing reveals which ids exist.
+    if (account === undefined) {
+      matchesVerifier(fromBase64(body.password), UNKNOWN_USER_VERIFIER);
+      return failAndKeep(
+        ctx,
+        undefined,
+        new IndiciumError('LOGON_FAILED', { field: 'password' }),
+        body.userId,
+      );
+    }
     if (isLocked(account))
       return failAndKeep(ctx, undefined, new IndiciumError('ACCOUNT_LOCKED'), body.userId);
     if (account.accountExpiresAt !== null && ctx.now >= account.accountExpiresAt) {
