@@ -21,8 +21,9 @@ import type { NvmStore } from '../nvm/nvm-store.js';
 import { SectionDraft } from '../nvm/section-draft.js';
 import { runSelfTests } from '../self-test/run-self-tests.js';
 import { SELF_TEST_VECTORS, type SelfTestVectors } from '../self-test/self-test-vectors.js';
+import { resolveCaller } from '../sessions/resolve-caller.js';
 import { SessionRegistry } from '../sessions/session-registry.js';
-import { sealAnswer, unsealRequest } from '../sessions/unseal-request.js';
+import { sealAnswer } from '../sessions/unseal-request.js';
 import { bootState } from '../state/boot-state.js';
 import { failureOf, malformed, refused } from './module-failure.js';
 import { SOFTWARE_PART, SOFTWARE_VERSION } from './software-identity.js';
@@ -151,23 +152,7 @@ export class CryptoModule {
     const hostNow = this.#options.clock();
     const now = hostNow + this.#image.sections.module.clockOffsetMs;
 
-    const session = request.sealed === undefined ? null : this.#sessions.current;
-    let body: unknown = request.body ?? {};
-    if (request.sealed !== undefined) {
-      if (request.body !== undefined) {
-        throw new IndiciumError('MALFORMED_REQUEST', {
-          field: 'body',
-          detail: 'a sealed request has no plain body',
-        });
-      }
-      body = unsealRequest(session, request.command, request.sealed);
-    }
-    const logon = session?.logon ?? null;
-    if (session !== null && logon !== null && now - logon.lastActivityAt > logon.logonTimeoutMs) {
-      this.#sessions.logoff(); // idle time-out (DESIGN §3.2)
-    }
-    const officer: OfficerIdentity | null =
-      session?.logon == null ? null : { userId: session.logon.userId, role: session.logon.role };
+    const { session, body, officer } = resolveCaller(this.#sessions, request, now);
 
     const state = this.#selfTestFailed ? 'E' : this.#current;
     const refusal = refusalFor(spec, {
