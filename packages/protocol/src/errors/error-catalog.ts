@@ -199,6 +199,18 @@ export const ERROR_CATALOG = Object.freeze({
     'The certificate authority files cannot be used: they already exist, are incomplete, or others can read the key.',
     'Operators: check the CA directory named in the details; never replace a CA without retiring the old one.',
   ),
+  MODULE_CRASHED: vault(
+    'A cryptographic module stopped while it held this request; it is being restarted over its NVM.',
+    'Try again; a state-changing command may or may not have taken effect, so check Get Status first.',
+  ),
+  OFFICER_LOCAL_ONLY: vault(
+    'The officer endpoint only answers connections from the vault machine itself.',
+    'Run `vaultctl` on the vault host (loopback address), or through an SSH tunnel to it.',
+  ),
+  VAULT_DATA_REFUSED: vault(
+    "The vault's data directory cannot be used: a file is missing, malformed, or others may read a key.",
+    'Operators: fix the path named in the details (mode 600 for key files); never delete module NVM to clear this.',
+  ),
   INTERNAL_ERROR: vault(
     'Something went wrong inside Indicium.',
     'Try again; report the error id if it persists.',
