@@ -138,6 +138,10 @@ export const ERROR_CATALOG = Object.freeze({
     'The pairing code did not match.',
     'Start pairing again and compare the codes on both screens.',
   ),
+  LOCAL_STORE_CORRUPT: install(
+    'A file the companion keeps (its install, secrets or journal) is damaged, was altered, or others can read it.',
+    'Restore the file named in the details from a backup, or run `companion install` / register this computer again.',
+  ),
 
   // ── the printer or the output ───────────────────────────────────────────────────────────────
   PRINTER_NOT_FOUND: printer(
@@ -271,6 +275,10 @@ export const ERROR_CATALOG = Object.freeze({
   ),
   CHALLENGE_INVALID: developer('The challenge is not the one last issued.', 'Run Get Challenge again.'),
   CHALLENGE_EXPIRED: developer('The challenge is too old.', 'Run Get Challenge again.'),
+  MESSAGE_REPLAYED: developer(
+    'The signed message was already applied to this meter, or is older than one that was.',
+    'Ask the provider for a fresh message; investigate if it was not a retry.',
+  ),
   REGISTER_MISMATCH: developer(
     "The registers the client sent do not match the meter's.",
     'Resynchronise with Get Challenge; investigate a possible replay.',
