@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,5 +133,30 @@ describe('FileNvmStore (DESIGN §3: NVM encrypted under a local storage key, wri
     expectOk(await broken.dispatch({ command: 'reset' }));
     await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
     expect(await status(broken)).toMatchObject({ currentState: 'U', persistentState: 'U', errorCode: null });
+  });
+});
+
+describe('FileNvmStore failures', () => {
+  it('a failed write leaves no temporary file and puts the module in Error', async () => {
+    const sub = join(folder, 'sub');
+    await mkdir(sub);
+    const path = join(sub, 'm.nvm');
+    const nvm = new FileNvmStore({ path, storageKey, moduleSerial: MODULE_SERIAL });
+    const h = await bootHarness({ nvm });
+    expectOk(await h.dispatch({ command: 'start-initialization', body: { time: START_TIME } }));
+    // Make the final rename impossible (even for root): the NVM path is now a non-empty folder.
+    await rm(path);
+    await mkdir(join(path, 'blocker'), { recursive: true });
+    const outcome = await h.dispatch({ command: 'create-audit-entry', body: {} });
+    expect(outcome).toMatchObject({ ok: false, error: { code: 'MODULE_ERROR_STATE' } });
+    expect(await readdir(sub)).toEqual(['m.nvm']);
+    expect(await status(h)).toMatchObject({ currentState: 'E', errorCode: 'MODULE_ERROR_STATE' });
+  });
+
+  it('an empty store loads as nothing, and erase of nothing is fine', async () => {
+    const nvm = store('never-written.nvm');
+    expect(await nvm.load()).toBeNull();
+    await nvm.erase();
+    expect(await nvm.load()).toBeNull();
   });
 });

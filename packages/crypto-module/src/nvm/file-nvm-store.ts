@@ -48,16 +48,17 @@ export class FileNvmStore implements NvmStore {
   async save(image: NvmImage): Promise<void> {
     const sealed = sealNvm(image, this.#key, this.#serial);
     const temp = join(dirname(this.#path), `.${basename(this.#path)}.${randomBytes(6).toString('hex')}.tmp`);
-    const file = await open(temp, 'wx', 0o600);
     try {
-      await file.writeFile(sealed);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
+      const file = await open(temp, 'wx', 0o600);
+      try {
+        await file.writeFile(sealed);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await rename(temp, this.#path);
     } catch (error) {
+      // The old image is untouched; leave no half-written temporary file behind.
       await rm(temp, { force: true });
       throw error;
     }

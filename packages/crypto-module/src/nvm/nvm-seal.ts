@@ -66,7 +66,13 @@ export function openNvm(sealed: Uint8Array, storageKey: KeyObject, moduleSerial:
   } catch (error) {
     throw corrupt('authentication failed', error);
   }
-  return checkImage(JSON.parse(text) as unknown);
+  let image: unknown;
+  try {
+    image = JSON.parse(text);
+  } catch (error) {
+    throw corrupt('authenticated but not JSON', error);
+  }
+  return checkImage(image);
 }
 
 /**
