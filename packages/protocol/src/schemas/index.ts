@@ -1,5 +1,6 @@
 export * from './layout-bytes.js';
 export * from './native-messaging.js';
+export * from './officer-api.js';
 export * from './page-api.js';
 export * from './page-calls.js';
 export * from './primitives.js';

@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { AuditEntrySchema } from '../module/audit-entry.js';
+import { ModuleRequestSchema, SealedMessageSchema } from '../module/module-envelope.js';
+import { ProtocolVersionSchema } from './primitives.js';
+
+/**
+ * `vaultctl` ↔ vault officer endpoint (DESIGN §3.2, §6): HTTPS JSON, answered only on the vault
+ * machine's loopback interface. The vault is a relay: officer commands travel as sealed session
+ * messages that only `vaultctl` and the chosen module can open (the session is end-to-end, its
+ * module half signed by the module key), so the vault never sees an officer's password or a
+ * command's plaintext.
+ */
+export const OFFICER_PATHS = Object.freeze({
+  modules: '/v1/officer/modules',
+  dispatch: '/v1/officer/modules/{serial}/dispatch',
+  inService: '/v1/officer/modules/{serial}/in-service',
+  audit: '/v1/officer/modules/{serial}/audit',
+  cryptoCard: '/v1/officer/crypto-card',
+} as const);
+
+/** A module serial as the vault names its modules (`M0001`…); also a path segment. */
+export const ModuleSerialSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/);
+
+/**
+ * Plain (unsealed) commands the relay forwards. Everything else must be sealed in an officer
+ * session; PSD commands never pass here, they go through the PSD routes that commit to the store.
+ */
+export const OFFICER_PLAIN_COMMANDS = Object.freeze([
+  'get-status',
+  'open-session',
+  'start-initialization',
+  'create-audit-entry',
+  'reset',
+] as const);
+
+export const OfficerDispatchRequestSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  request: ModuleRequestSchema,
+});
+export type OfficerDispatchRequest = z.infer<typeof OfficerDispatchRequestSchema>;
+
+const ModuleFailureSchema = z.strictObject({
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/),
+  field: z.string().max(128).optional(),
+  detail: z.string().max(1024).optional(),
+});
+
+/** `ModuleOutcome` (module/module-outcome.ts) as it crosses HTTP: checked before a client trusts it. */
+export const ModuleOutcomeSchema = z.union([
+  z.strictObject({
+    ok: z.literal(true),
+    result: z.unknown().optional(),
+    sealed: SealedMessageSchema.optional(),
+    audit: AuditEntrySchema.optional(),
+  }),
+  z.strictObject({ ok: z.literal(false), error: ModuleFailureSchema, audit: AuditEntrySchema.optional() }),
+]);
+
+export const OfficerDispatchAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  module: ModuleSerialSchema,
+  outcome: ModuleOutcomeSchema,
+});
+export type OfficerDispatchAnswer = z.infer<typeof OfficerDispatchAnswerSchema>;
+
+export const PoolModuleInfoSchema = z.strictObject({
+  serial: ModuleSerialSchema,
+  /** False for a module still being cloned: the pool sends it no PSD work. */
+  inService: z.boolean(),
+  inFlight: z.number().int().min(0),
+  restarts: z.number().int().min(0),
+});
+export type PoolModuleInfo = z.infer<typeof PoolModuleInfoSchema>;
+
+export const ModuleListAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  modules: z.array(PoolModuleInfoSchema),
+});
+
+/** `POST modules`: a new, Uninitialized module (worker + NVM) for `vaultctl add-module` to clone. */
+export const AddModuleRequestSchema = z.strictObject({ protocol: ProtocolVersionSchema });
+export const AddModuleAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  module: PoolModuleInfoSchema,
+});
+
+export const SetInServiceRequestSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  inService: z.boolean(),
+});
+
+/** The audit entries the vault stored for one module, in sequence order (DESIGN §3.5). */
+export const AuditExportAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  module: ModuleSerialSchema,
+  entries: z.array(AuditEntrySchema),
+});
+
+/**
+ * The pool's crypto-card key tokens (sealed under the MKS, so opaque here), as Initialize
+ * Crypto-Card answered them at first run: a new module loads them with Update Crypto-Card.
+ */
+export const CryptoCardAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  tokens: z.record(z.string(), z.union([z.string(), z.number()])),
+});
