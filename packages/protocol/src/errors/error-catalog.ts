@@ -284,6 +284,10 @@ export const ERROR_CATALOG = Object.freeze({
     'Resynchronise with Get Challenge; investigate a possible replay.',
   ),
   METER_MISMATCH: developer('The request names a different meter.', 'Fix the caller.'),
+  DUPLICATE_RECORD: developer(
+    'A record with this key is already stored: the request was replayed or has already been done.',
+    'Look the stored record up instead of writing it again; the details name the key.',
+  ),
   PACKAGE_INTEGRITY: developer(
     'The meter record failed its integrity check.',
     'Operators: the record was modified outside a module.',
