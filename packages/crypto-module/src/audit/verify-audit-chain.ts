@@ -46,14 +46,19 @@ export interface VerifyAuditOptions {
    * sequence number, `auditHead` the hash of the last entry. Without it a cut-off tail cannot be seen.
    */
   readonly head?: { readonly auditSequence: number; readonly auditHead: string };
+  /**
+   * Where this part of the log starts: the head after the part already verified. Default: the
+   * start of the chain (sequence 0, all-zero previous hash), so a removed prefix is caught.
+   */
+  readonly after?: { readonly auditSequence: number; readonly auditHead: string };
 }
 
 /**
  * Verifies one module's audit log (DESIGN §3.5), for the auditor service: the hash chain, the
  * sequence, every signature, the signing rule, and (given a signed head) completeness. Detects
  * edited, reordered, removed, inserted and truncated entries and bad or stripped signatures.
- * A log may start mid-chain (an earlier segment already verified); if it starts at sequence 0 its
- * first `previousHash` must be zero.
+ * A log may be verified in parts: pass the head after the previous part as `after`; by default it
+ * must start at the beginning of the chain.
  *
  * @example
  * const { valid, problems } = verifyAuditChain(entries, auditPublicKeySpkiBase64, { head: status });
@@ -68,6 +73,7 @@ export function verifyAuditChain(
       ? createPublicKey({ key: Buffer.from(auditPublicKey, 'base64'), format: 'der', type: 'spki' })
       : auditPublicKey;
   const signEvery = options.signEvery ?? DEFAULT_AUDIT_SIGN_EVERY;
+  const after = options.after ?? { auditSequence: 0, auditHead: ZERO_HASH_BASE64 };
   const problems: AuditProblem[] = [];
   let previous: AuditEntry | null = null;
   let unsignedRun = 0;
@@ -82,10 +88,10 @@ export function verifyAuditChain(
     if (options.moduleSerial !== undefined && entry.moduleSerial !== options.moduleSerial) {
       problems.push({ index, kind: 'wrong-module' });
     }
-    if (previous === null) {
-      if (entry.sequence === 0 && entry.previousHash !== ZERO_HASH_BASE64)
-        problems.push({ index, kind: 'chain-break' });
-    } else {
+    if (index === 0) {
+      if (entry.sequence !== after.auditSequence) problems.push({ index, kind: 'sequence-gap' });
+      if (entry.previousHash !== after.auditHead) problems.push({ index, kind: 'chain-break' });
+    } else if (previous !== null) {
       if (entry.sequence !== previous.sequence + 1) problems.push({ index, kind: 'sequence-gap' });
       if (entry.previousHash !== toBase64(auditEntryHash(previous)))
         problems.push({ index, kind: 'chain-break' });
