@@ -1,5 +1,5 @@
 import { EmptyRequestSchema, IndiciumError } from '@indicium/protocol';
-import { decided, defineCommand, stay, to } from '../commands/command-spec.js';
+import { defineCommand, stay, to } from '../commands/command-spec.js';
 import { acceptShare, combineShares, emptyImportCeremony } from './import-ceremony.js';
 import { kcvHex, officerId } from './mks-context.js';
 import { ImportMksShareRequestSchema } from './mks-requests.js';
@@ -93,13 +93,13 @@ export const importMksShareCommand = defineCommand({
  */
 export const combineMksSharesCommand = defineCommand({
   name: 'combine-mks-shares',
-  summary: 'Rebuilds the MKS from k shares, checks its KCV, destroys the shares (M → O, or E).',
+  summary: 'Rebuilds the MKS from k shares, checks its KCV, destroys the shares (M → O).',
   design: 'DESIGN §3.4',
   states: ['M'],
   role: 'security-officer',
   auth: 'session+logon',
   audit: 'signed-entry',
-  next: decided('O', 'E'),
+  next: to('O'),
   request: EmptyRequestSchema,
   handler: async (ctx) => {
     const section = ctx.nvm.get('mks');
@@ -131,7 +131,6 @@ export const combineMksSharesCommand = defineCommand({
     };
     return {
       result: facts,
-      next: 'O',
       auditData: {
         ceremonyId: ceremony.ceremonyId ?? 'none',
         mksVersion: String(mks.version),
