@@ -1,6 +1,7 @@
 export * from './layout-bytes.js';
 export * from './native-messaging.js';
 export * from './officer-api.js';
+export * from './ops-api.js';
 export * from './page-api.js';
 export * from './page-calls.js';
 export * from './primitives.js';
