@@ -184,6 +184,9 @@ describe('key ceremony (DESIGN §3.4)', () => {
     expect(await C.refused('so', 'create-mks-shares', { n: 2, k: 2 })).toMatchObject({
       code: 'SHARE_NOT_EXPORTABLE',
     });
+    // Nor can it mint an exportable MKS of its own: only the master generates.
+    expect((await C.refused('so', 'generate-mks')).code).toBe('WRONG_STATE');
+    expect((await B.refused('so', 'generate-mks')).code).toBe('WRONG_STATE');
     expect(await C.state()).toBe('O');
   });
 

@@ -7,7 +7,7 @@ import { GenerateMksRequestSchema } from './mks-requests.js';
 /**
  * Generate MKS (DESIGN §3.3, §3.4). In Initializing it makes the master's first MKS, active, and the
  * module becomes Operational; in Operational it makes the next version, dormant, to be shared with
- * the pool and activated everywhere in a rollover.
+ * the pool and activated everywhere in a rollover. Clones never generate.
  */
 export const generateMksCommand = defineCommand({
   name: 'generate-mks',
@@ -22,8 +22,15 @@ export const generateMksCommand = defineCommand({
   handler: (ctx) => {
     const section = ctx.nvm.get('mks');
     const initializing = ctx.state.persistent === 'I';
-    if (initializing && (section.active !== null || section.clone)) {
-      throw new IndiciumError('WRONG_STATE', { detail: 'this module already has an MKS or is a clone' });
+    // Only the master generates (DESIGN §3.4). A clone that could mint its own exportable MKS could
+    // translate the pool's tokens into it and export that: "retained" would mean nothing.
+    if (section.clone) {
+      throw new IndiciumError('WRONG_STATE', {
+        detail: 'a clone receives its MKS by shares; only the master generates',
+      });
+    }
+    if (initializing && section.active !== null) {
+      throw new IndiciumError('WRONG_STATE', { detail: 'this module already has an MKS' });
     }
     const held = [section.active, ...section.dormant].map((mks) => mks?.version ?? 0);
     const version = Math.max(section.highestVersion, ...held) + 1;

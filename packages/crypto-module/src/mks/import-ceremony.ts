@@ -61,6 +61,14 @@ export function acceptShare(
         detail: 'this module holds or held that MKS version, or a later one',
       });
     }
+    // The seed's rollover rule, enforced: a module holding a retained MKS receives the next one
+    // retained too, so a rollover never quietly turns a retained clone into an exporting one.
+    if (opened.exportable && held.active !== null && !held.active.exportable) {
+      throw new IndiciumError('SHARE_INVALID', {
+        field: 'exportable',
+        detail: 'a module holding a retained MKS accepts only a retained replacement',
+      });
+    }
   } else {
     if (opened.ceremonyId !== state.ceremonyId) mismatch('ceremonyId');
     if (opened.mksVersion !== state.mksVersion) mismatch('mksVersion');

@@ -242,6 +242,23 @@ describe('Import MKS Share / Combine MKS Shares', () => {
     ).toThrow(expect.objectContaining({ code: 'SHARE_INVALID', field: 'mksVersion' }));
   });
 
+  it('gives a module holding a retained MKS only a retained replacement', async () => {
+    const [exportableV2] = await exportAll(generateMks(2, 0), 2, 2, ['a']);
+    const retainedHolder = { ...emptyMksSection(), active: { ...mks, exportable: false }, highestVersion: 1 };
+    expect(() =>
+      acceptShare(
+        emptyImportCeremony(0),
+        openShareEnvelope(exportableV2, openContext),
+        'a',
+        1,
+        retainedHolder,
+      ),
+    ).toThrow(expect.objectContaining({ code: 'SHARE_INVALID', field: 'exportable' }));
+    const [retainedV2] = await exportAll(generateMks(2, 0), 2, 2, ['a'], () => destination, false);
+    const opened = openShareEnvelope(retainedV2, openContext);
+    expect(acceptShare(emptyImportCeremony(0), opened, 'a', 1, retainedHolder).shares).toHaveLength(1);
+  });
+
   it('checks the combined keys against the key-check value', async () => {
     // A source that signs shares under a KCV that does not match the keys: every share passes
     // authentication, and only the key check can catch it.
