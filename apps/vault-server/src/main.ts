@@ -1,0 +1,116 @@
+/**
+ * The vault's composition root (DESIGN §6): config → logger → data directory and secrets → TLS →
+ * postal CA → store → module pool → services and routes → HTTPS listen; then it says what to do
+ * next. Run with `npm start` (root) or
+ * `node --conditions=@indicium/source --import tsx apps/vault-server/src/main.ts [--port N] [--data-dir DIR]`.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { IndiciumError } from '@indicium/protocol';
+import { accountRoutes } from './accounts/account-routes.js';
+import { createAccountService } from './accounts/account-service.js';
+import { createSessionAuthenticator } from './accounts/create-session-authenticator.js';
+import { createLoginThrottle } from './accounts/login-throttle.js';
+import { openPostalCa } from './ca/open-postal-ca.js';
+import { ensurePrivateDirectory } from './ca/private-files.js';
+import { flagForField, loadConfig } from './config/config.js';
+import { ensureServerSecrets } from './config/server-secrets.js';
+import { createApp } from './http/create-app.js';
+import { createHttpsServer, listen } from './http/listen.js';
+import { loadTls } from './http/load-tls.js';
+import { publicRoutes } from './http/public/public-routes.js';
+import type { Route } from './http/route.js';
+import { openapiRoute } from './openapi/openapi-route.js';
+import { createLogger } from './ops/create-logger.js';
+import { createMetrics } from './ops/create-metrics.js';
+import { createGracefulShutdown, type GracefulShutdown } from './ops/graceful-shutdown.js';
+import { opsRoutes } from './ops/ops-routes.js';
+import { printNextSteps } from './ops/print-next-steps.js';
+import { createModulePool } from './pool/module-pool.js';
+import { createStore } from './store/create-store.js';
+
+async function packageVersion(): Promise<string> {
+  const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  const log = createLogger(config.logLevel);
+  if (config.databaseUrl !== null) {
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'databaseUrl',
+      detail:
+        'PostgreSQL is not available in this version; unset DATABASE_URL to use the embedded SQLite database.',
+    });
+  }
+  await ensurePrivateDirectory(config.dataDir);
+  const { sessionKey } = await ensureServerSecrets(join(config.dataDir, 'secrets'));
+  const tls = await loadTls(config);
+  const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'postal-ca'));
+  const store = await createStore({ kind: 'sqlite', path: join(config.dataDir, 'vault.db') });
+  const pool = await createModulePool({
+    dataDir: config.dataDir,
+    modules: config.poolSize,
+    logger: log.child({ component: 'pool' }),
+  });
+
+  const metrics = createMetrics();
+  let shutdown: GracefulShutdown | undefined;
+  const isDraining = () => shutdown?.isDraining() ?? false;
+  const accounts = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });
+  const routes: Route[] = [
+    ...opsRoutes({
+      metrics,
+      isDraining,
+      checks: [
+        { name: 'store', check: async () => (await store.modules.list(), true) },
+        { name: 'pool', check: async () => pool.info().some((module) => module.inService) },
+      ],
+    }),
+    ...publicRoutes({
+      certificates: { postalCaPem: postalCa.certificatePem, certificates: store.certificates },
+    }),
+    ...accountRoutes({ service: accounts, sessionKey }),
+  ];
+  routes.push(openapiRoute(() => routes, await packageVersion()));
+
+  const app = createApp({
+    routes,
+    sessions: createSessionAuthenticator({ store, sessionKey }),
+    metrics,
+    log: log.child({ component: 'http' }),
+    extraOrigins: config.extraOrigins,
+    isDraining,
+  });
+  const server = createHttpsServer(app, tls);
+  shutdown = createGracefulShutdown({
+    server,
+    log: log.child({ component: 'shutdown' }),
+    // The HTTP drain already waited for every answer, and an answer leaves only after its commit;
+    // the pool then finishes queued module work, and the store commits whatever is still queued.
+    steps: [
+      { name: 'pool', run: () => pool.close() },
+      { name: 'store', run: () => store.close() },
+    ],
+  });
+  shutdown.installSignalHandlers();
+  const port = await listen(server, config.port, config.host);
+  const url = `https://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info({ url, port, modules: pool.serials().length }, 'vault listening');
+  printNextSteps(process.stderr, { url, dataDir: config.dataDir, devCaFile: tls.devCaFile });
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof IndiciumError && error.code === 'INVALID_FIELD') {
+    process.stderr.write(`indicium vault: ${error.message} [${flagForField(error.field ?? '')}]\n`);
+    process.exit(2);
+  }
+  process.stderr.write(
+    `indicium vault: could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  if (error instanceof Error && !(error instanceof IndiciumError) && error.stack !== undefined) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+
+/**
+ * The start banner a person reads (not a log line): where the vault answers, where its officer
+ * credentials and data live, and how to make a browser or a program trust the development CA.
+ */
+export function printNextSteps(
+  out: NodeJS.WritableStream,
+  info: { readonly url: string; readonly dataDir: string; readonly devCaFile: string | null },
+): void {
+  const lines = [
+    '',
+    `Indicium vault is running at ${info.url}`,
+    '',
+    `  Data directory:       ${info.dataDir} (owner-only; back it up, never share it)`,
+    `  Officer credentials:  ${join(info.dataDir, 'officers')} (readable by you only; keep them offline)`,
+    `  Health:               ${info.url}/healthz   readiness: ${info.url}/readyz`,
+    `  API description:      ${info.url}/v1/openapi.json`,
+  ];
+  if (info.devCaFile !== null) {
+    lines.push(
+      '',
+      '  This vault uses a local development CA. To trust it:',
+      `    curl / Node:   curl --cacert ${info.devCaFile} ${info.url}/healthz`,
+      `                   NODE_EXTRA_CA_CERTS=${info.devCaFile} node …`,
+      `    Browser:       import ${info.devCaFile} as a trusted authority (Chrome: Settings › Privacy and`,
+      '                   security › Security › Manage certificates › Authorities; Firefox: Settings ›',
+      '                   Certificates › View Certificates › Authorities › Import).',
+    );
+  }
+  lines.push('', '  Stop with Ctrl-C (SIGINT) or SIGTERM: requests drain and every commit is kept.', '');
+  out.write(`${lines.join('\n')}\n`);
+}
