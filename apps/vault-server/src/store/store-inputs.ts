@@ -1,0 +1,64 @@
+import { CustomerIdSchema, ZipSchema } from '@indicium/protocol';
+import { z } from 'zod';
+import {
+  EmailSchema,
+  IndiciumIdSchema,
+  LicenceIdSchema,
+  LicenceStatusSchema,
+  ModuleStatusSchema,
+  safeUint,
+  storeBytes,
+} from './store-fields.js';
+
+/** Inputs of the store's small writes and paged reads (everything but a commit unit). */
+
+export const AccountCreateSchema = z.strictObject({
+  customerId: CustomerIdSchema,
+  displayName: z.string().min(1).max(100),
+  email: EmailSchema,
+  passwordHash: z.string().min(16).max(1024),
+});
+
+export const SessionCreateSchema = z.strictObject({
+  idHash: storeBytes(16, 64),
+  customerId: CustomerIdSchema,
+  csrfTokenHash: storeBytes(16, 64),
+  createdAtMs: safeUint,
+  expiresAtMs: safeUint,
+});
+
+export const CustomerCreateSchema = z.strictObject({
+  customerId: CustomerIdSchema,
+  displayName: z.string().min(1).max(100),
+});
+
+export const LicenceCreateSchema = z.strictObject({
+  licenceId: LicenceIdSchema,
+  customerId: CustomerIdSchema,
+  licensingZip: ZipSchema,
+});
+
+export const LicenceTransitionSchema = z.strictObject({
+  from: LicenceStatusSchema,
+  to: LicenceStatusSchema,
+  meterId: z.string().min(1).max(64).optional(),
+});
+
+export const ModuleStatusChangeSchema = z.strictObject({
+  status: ModuleStatusSchema,
+  inhibited: z.boolean(),
+});
+
+export const IndiciumPageSchema = z.strictObject({
+  limit: z.int().min(1).max(1000),
+  before: z.strictObject({ createdAtMs: safeUint, indiciumId: IndiciumIdSchema }).optional(),
+});
+
+export const AuditPageSchema = z.strictObject({
+  fromSequence: safeUint,
+  limit: z.int().min(1).max(10_000),
+});
+
+export const RequestMacSchema = storeBytes(32, 32);
+export const NonceInputSchema = storeBytes(16, 16);
+export const NowSchema = safeUint;
