@@ -23,8 +23,18 @@ export const CompanionConfigSchema = z.strictObject({
   origins: z.array(OriginSchema).max(32),
   chromeExtensionIds: z.array(ChromeExtensionIdSchema).max(8),
   firefoxExtensionIds: z.array(FirefoxExtensionIdSchema).max(8),
-  /** The vault and the postal CA pinned at install; null until `install --vault`. */
-  vault: z.strictObject({ url: z.url({ protocol: /^https$/ }), caPem: z.string().max(16_384) }).nullable(),
+  /**
+   * The vault pinned at install; null until `install --vault`. `caPem` is the postal CA that meter
+   * certificates chain to (DESIGN §4.2, §4.3); `tlsCaPem` the CA of the vault's HTTPS certificate
+   * (its development CA, §6), or null to use the system's roots.
+   */
+  vault: z
+    .strictObject({
+      url: z.url({ protocol: /^https$/ }),
+      caPem: z.string().max(16_384),
+      tlsCaPem: z.string().max(16_384).nullable(),
+    })
+    .nullable(),
   /** Folders the companion may "print" into (QA, save as PDF), by name: a page names one, never a path. */
   printFolders: z.record(PrintFolderNameSchema, z.string().min(1).max(4096)),
   /** A printer id (`cups:<queue>` or `folder:<name>`) used when a request names none. */
