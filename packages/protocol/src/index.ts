@@ -6,4 +6,5 @@ export * from './canonical/index.js';
 export * from './errors/index.js';
 export * from './indicium/index.js';
 export * from './module/index.js';
+export * from './page-client/index.js';
 export * from './schemas/index.js';
