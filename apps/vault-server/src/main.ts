@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       metrics,
       isDraining,
       checks: [
-        { name: 'store', check: async () => (await store.modules.list(), true) },
+        { name: 'store', check: async () => Array.isArray(await store.modules.list()) },
         { name: 'pool', check: async () => pool.info().some((module) => module.inService) },
       ],
     }),

@@ -20,7 +20,9 @@ export function validate<S extends z.ZodType>(schema: S, value: unknown, where: 
   }));
   const first = parsed.error.issues[0];
   const field = issues[0]?.path ?? where;
-  if (where === 'body' && first?.path.length === 1 && first.path[0] === 'protocol') {
+  // Only a protocol number that is there and different is a version skew; a missing one is malformed.
+  const sentProtocol = typeof value === 'object' && value !== null && 'protocol' in value;
+  if (where === 'body' && sentProtocol && first?.path.length === 1 && first.path[0] === 'protocol') {
     throw new IndiciumError('VERSION_MISMATCH', {
       field: 'protocol',
       details: { component: 'vault', issues },
