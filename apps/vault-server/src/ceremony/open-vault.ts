@@ -4,6 +4,7 @@ import type { AuditEntry } from '@indicium/protocol';
 import { openPostalCa } from '../ca/open-postal-ca.js';
 import { writeNewOfficersFile } from '../officers/officers-file.js';
 import { type AuditLog, createFileAuditLog } from '../pool/file-audit-log.js';
+import { createKeyedQueue } from '../pool/keyed-queue.js';
 import { listModuleSerials } from '../pool/module-files.js';
 import { createModulePool, type ModulePool, type PoolLogger } from '../pool/module-pool.js';
 import { ensureOwnerOnlyDirectory, pathExists } from '../pool/owner-only-files.js';
@@ -37,6 +38,8 @@ export interface OpenedVault {
   manifest(): VaultManifest;
   /** Puts a module in or out of PSD service and records it in the manifest. */
   setInService(serial: string, inService: boolean, modulePublicKey?: string): Promise<void>;
+  /** Records the crypto-card tokens and MKS after a rollover (for modules added later). */
+  setCryptoCard(tokens: VaultManifest['cryptoCard'], mks: VaultManifest['mks']): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -126,6 +129,9 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
   }
 
   let current = manifest;
+  // One manifest write at a time, each with the latest state.
+  const writes = createKeyedQueue();
+  const save = () => writes.run('manifest', () => writeVaultManifest(dataDir, current));
   return {
     pool,
     audit,
@@ -148,7 +154,11 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
           ? [...current.modules, { serial, modulePublicKey: key, inService }]
           : current.modules.map((m) => (m.serial === serial ? { ...m, modulePublicKey: key, inService } : m));
       current = { ...current, modules };
-      await writeVaultManifest(dataDir, current);
+      await save();
+    },
+    async setCryptoCard(tokens, mks) {
+      current = { ...current, cryptoCard: tokens, mks };
+      await save();
     },
     async close() {
       await pool.close();

@@ -7,8 +7,13 @@ export interface OfficerSessionOptions {
   readonly moduleSerial: string;
   /** The module key pinned at Start Initialization (SPKI DER, base64). */
   readonly modulePublicKey: string;
-  readonly officers: readonly OfficerCredential[];
+  /** The officers this session may log on; the role is needed only by `first` and `all`. */
+  readonly officers: readonly SessionOfficer[];
 }
+
+export type SessionOfficer = Pick<OfficerCredential, 'userId' | 'passphrase'> & {
+  readonly role?: OfficerCredential['role'];
+};
 
 /**
  * One officer session with one module (DESIGN §3.2), the way a person at `vaultctl` runs it: the
@@ -19,7 +24,7 @@ export interface OfficerSessionOptions {
 export class OfficerSession {
   readonly serial: string;
   readonly client: OfficerClient;
-  readonly #officers: readonly OfficerCredential[];
+  readonly #officers: readonly SessionOfficer[];
   readonly #passwords = new Map<string, Promise<string>>();
 
   constructor(port: ModulePort, options: OfficerSessionOptions) {

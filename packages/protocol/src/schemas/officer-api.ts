@@ -87,6 +87,12 @@ export const AddModuleAnswerSchema = z.strictObject({
 export const SetInServiceRequestSchema = z.strictObject({
   protocol: ProtocolVersionSchema,
   inService: z.boolean(),
+  /** A module new to the vault: its module key (SPKI DER, base64) as pinned at Start Initialization. */
+  modulePublicKey: z.string().min(1).max(512).optional(),
+});
+export const SetInServiceAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  module: PoolModuleInfoSchema,
 });
 
 /** The audit entries the vault stored for one module, in sequence order (DESIGN §3.5). */
@@ -103,4 +109,9 @@ export const AuditExportAnswerSchema = z.strictObject({
 export const CryptoCardAnswerSchema = z.strictObject({
   protocol: ProtocolVersionSchema,
   tokens: z.record(z.string(), z.union([z.string(), z.number()])),
+  /** The pool's active MKS: a clone's combined MKS must show this key-check value. */
+  mks: z.strictObject({ version: z.number().int().min(1), kcv: z.string().regex(/^[0-9a-f]{32}$/) }),
 });
+
+/** After a rollover: the crypto-card tokens translated to the new MKS, and that MKS. */
+export const SetCryptoCardRequestSchema = CryptoCardAnswerSchema;

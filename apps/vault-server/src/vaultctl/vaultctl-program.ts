@@ -1,0 +1,132 @@
+import { Command, CommanderError } from 'commander';
+import { IndiciumError, ModuleListAnswerSchema, OFFICER_PATHS, toWireError } from '@indicium/protocol';
+import { addModuleCommand } from './add-module-command.js';
+import { auditExportCommand, auditVerifyCommand } from './audit-commands.js';
+import { type CliContext, type CliIo, createCliContext, type GlobalOptions } from './cli-context.js';
+import { logonCommand } from './logon-command.js';
+import { type CommandOptions, OFFICER_COMMANDS, type OfficerCommandSpec } from './officer-commands.js';
+import { rolloverCommand } from './rollover-command.js';
+import { statusCommand } from './status-command.js';
+
+/** Exit codes: 0 done, 1 refused or failed (the code is printed), 2 usage. */
+export const EXIT = Object.freeze({ ok: 0, refused: 1, usage: 2 });
+
+function officerAction(spec: OfficerCommandSpec) {
+  return async (context: CliContext, options: CommandOptions): Promise<void> => {
+    const serial = context.requireModule();
+    const userId = context.requireUser();
+    const body = (await spec.body?.(options, context, serial)) ?? {};
+    const session = await context.session(serial, userId);
+    let result: unknown;
+    try {
+      result = await session.call(userId, spec.command, body);
+    } finally {
+      await session.close();
+    }
+    if (spec.output !== undefined) await spec.output(result, options, context);
+    else context.print(result);
+  };
+}
+
+/**
+ * Builds `vaultctl` (DESIGN §3.2, §6): every officer command of the module by hand over an
+ * end-to-end module session through the vault's loopback-only officer endpoint, plus status,
+ * adding a module, rollover and the audit log. Returns the exit code instead of exiting, so tests
+ * and the bin entry share it.
+ *
+ * @example
+ * process.exitCode = await runVaultctl(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+ */
+export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command('vaultctl')
+    .description('Indicium vault officer CLI: module sessions, key ceremonies, access control, audit')
+    .option('--vault <url>', 'the vault (env VAULTCTL_VAULT)', undefined)
+    .option('--data-dir <dir>', "the vault's data directory (env INDICIUM_DATA_DIR, default ~/.indicium/vault)")
+    .option('--ca <file>', "CA certificate the vault's TLS chains to (default <data-dir>/tls/dev-ca.cert.pem)")
+    .option('--module <serial>', 'the module to talk to, e.g. M0001')
+    .option('--as <userId>', 'the officer to log on as')
+    .option('--credentials <file>', 'officers.json: passphrases and pinned module keys')
+    .option('--passphrase-stdin', 'read the passphrase from standard input instead of a prompt')
+    .option('--module-key <base64>', "pin the module's key (SPKI DER, base64) instead of reading it from a file")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+
+  const withContext = (run: (context: CliContext, options: CommandOptions, command: Command) => Promise<void | boolean>) =>
+    async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      const context = await createCliContext(command.optsWithGlobals() as GlobalOptions, io);
+      const outcome = await run(context, command.opts() as CommandOptions, command);
+      if (outcome === false) code = EXIT.refused;
+    };
+
+  program.command('status').description('Signed status of every module (or --module)').action(withContext(statusCommand));
+  program
+    .command('modules')
+    .description('The modules of the pool: in service, requests in flight, restarts')
+    .action(withContext(async (c) => c.print((await c.client.get(OFFICER_PATHS.modules, ModuleListAnswerSchema)).modules)));
+  program.command('logon').description('Check an officer\'s credentials: Logon, Query Role, Logoff').action(withContext(logonCommand));
+  for (const spec of OFFICER_COMMANDS) {
+    const sub = program.command(spec.name).description(`${spec.summary} [${spec.role}; module command ${spec.command}]`);
+    for (const option of spec.options ?? []) {
+      if (option.required === true) sub.requiredOption(option.flags, option.description);
+      else sub.option(option.flags, option.description);
+    }
+    sub.action(withContext(officerAction(spec)));
+  }
+  program
+    .command('call')
+    .description('Run any sealed officer command by its module name, with a JSON body')
+    .argument('<command>', 'module command, e.g. view-access-control')
+    .option('--body <json>', 'the command body', '{}')
+    .action(
+      withContext(async (context, options, command) => {
+        const body = JSON.parse(String(options.body)) as unknown;
+        await officerAction({ name: 'call', command: String(command.args[0]), role: '', summary: '', body: () => body })(context, options);
+      }),
+    );
+  program
+    .command('add-module')
+    .description('Add a module to the running vault: new worker + NVM, cloned from --source through the share commands')
+    .requiredOption('--source <serial>', 'an Operational module holding an exportable MKS')
+    .option('--n <n>', 'shares to create', '3')
+    .option('--k <k>', 'threshold', '2')
+    .option('--retained', 'the new module may never export the MKS')
+    .action(withContext(addModuleCommand));
+  program
+    .command('rollover')
+    .description('Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card, delete the old')
+    .option('--keep-old', 'stop before deleting the old MKS')
+    .action(withContext(rolloverCommand));
+  const audit = program.command('audit').description('The audit log the vault stored for a module');
+  audit
+    .command('export')
+    .description('Write the entries as JSON lines (to --out or standard output)')
+    .option('--out <file>', 'a new file')
+    .action(withContext(async (c, o) => auditExportCommand(c, typeof o.out === 'string' ? o.out : undefined)));
+  audit
+    .command('verify')
+    .description("Verify a module's chain, signatures and completeness (as the Auditor, --as)")
+    .option('--file <file>', 'JSON lines to verify (default: what the vault stored)')
+    .action(withContext(async (c, o) => auditVerifyCommand(c, typeof o.file === 'string' ? o.file : undefined)));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+        ? EXIT.ok
+        : EXIT.usage;
+    }
+    const wire = toWireError(error);
+    const where = wire.field === undefined ? '' : ` (${wire.field})`;
+    io.stderr.write(`vaultctl: ${wire.code}${where}: ${wire.message}\n  next: ${wire.nextStep}\n`);
+    if (!(error instanceof IndiciumError) && error instanceof Error) io.stderr.write(`  ${error.message}\n`);
+    return EXIT.refused;
+  }
+}
