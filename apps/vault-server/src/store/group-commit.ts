@@ -28,6 +28,8 @@ export interface GroupCommitOptions {
   readonly transaction: BatchTransaction;
   /** Turns a driver error of one piece of work into the typed refusal its caller sees. */
   readonly mapError: (error: unknown) => unknown;
+  /** The refusal every unit of a batch gets when the batch as a whole failed (nothing written). */
+  readonly mapBatchError: (error: unknown) => Error;
   readonly clock: () => number;
   /** A bound on one transaction's size, so one batch never holds the loop for long. */
   readonly maxBatchUnits: number;
@@ -48,7 +50,7 @@ export interface GroupCommit {
 }
 
 export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
-  const { transaction: tx, mapError, clock, maxBatchUnits } = options;
+  const { transaction: tx, mapError, mapBatchError, clock, maxBatchUnits } = options;
   let queue: Job[] = [];
   let scheduled = false;
   let closed = false;
@@ -128,14 +130,8 @@ export function createGroupCommit(options: GroupCommitOptions): GroupCommit {
 
   function failAll(batch: readonly Job[], cause: unknown): void {
     failedUnits += batch.length;
-    for (const job of batch) {
-      job.reject(
-        new IndiciumError('INTERNAL_ERROR', {
-          detail: 'the batch could not be committed; nothing was written',
-          cause,
-        }),
-      );
-    }
+    const error = mapBatchError(cause);
+    for (const job of batch) job.reject(error);
   }
 
   return {

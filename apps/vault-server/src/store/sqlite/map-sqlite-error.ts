@@ -43,3 +43,21 @@ export function mapSqliteError(error: unknown): unknown {
   }
   return error;
 }
+
+/**
+ * The refusal for a batch that failed as a whole (nothing of it was written): another process held
+ * the write lock past the busy timeout (VAULT_BUSY: try again), or the database failed (I/O, disk
+ * full: INTERNAL_ERROR, whose detail stays in the vault's log).
+ */
+export function mapSqliteBatchError(error: unknown): IndiciumError {
+  if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY')) {
+    return new IndiciumError('VAULT_BUSY', {
+      detail: 'the database is locked by another writer',
+      cause: error,
+    });
+  }
+  return new IndiciumError('INTERNAL_ERROR', {
+    detail: 'the batch could not be committed; nothing was written',
+    cause: error,
+  });
+}

@@ -14,7 +14,7 @@ import {
   SessionCreateSchema,
 } from '../store-inputs.js';
 import { applySqliteMigrations } from './apply-sqlite-migrations.js';
-import { mapSqliteError } from './map-sqlite-error.js';
+import { mapSqliteBatchError, mapSqliteError } from './map-sqlite-error.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
 import { createSqliteReads } from './sqlite-reads.js';
 import { toAccount, toCustomer, toLicence, toModule, toStock } from './sqlite-rows.js';
@@ -55,6 +55,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
       inTransaction: () => db.inTransaction,
     },
     mapError: mapSqliteError,
+    mapBatchError: mapSqliteBatchError,
     clock,
     maxBatchUnits: options.maxBatchUnits,
   });

@@ -1,4 +1,4 @@
-import { AuditEntrySchema, type IndiciumKind, type PsdState } from '@indicium/protocol';
+import { AuditEntrySchema, IndiciumError, type IndiciumKind, type PsdState } from '@indicium/protocol';
 import type {
   AccountRecord,
   AuditRecord,
@@ -66,13 +66,26 @@ export interface AuditRow {
   entry_json: string;
   stored_at_ms: number;
 }
-export const toAudit = (r: AuditRow): AuditRecord => ({
-  moduleId: r.module_id,
-  sequence: r.sequence,
-  // Parsed, not cast: an entry edited in the database must fail here, not reach the auditor as valid.
-  entry: AuditEntrySchema.parse(JSON.parse(r.entry_json)),
-  storedAtMs: r.stored_at_ms,
-});
+export function toAudit(r: AuditRow): AuditRecord {
+  // Parsed, not cast: a row edited in the database is refused here rather than handed on as an
+  // entry. (An edit that still parses is the auditor's to find: the hash chain breaks, §3.5.)
+  const entry = AuditEntrySchema.safeParse(parseJson(r.entry_json));
+  if (!entry.success || entry.data.sequence !== r.sequence || entry.data.moduleSerial !== r.module_id) {
+    throw new IndiciumError('VAULT_DATA_REFUSED', {
+      detail: 'a stored audit entry is malformed',
+      details: { reason: 'malformed', table: 'audit_entries', moduleId: r.module_id, sequence: r.sequence },
+    });
+  }
+  return { moduleId: r.module_id, sequence: r.sequence, entry: entry.data, storedAtMs: r.stored_at_ms };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export interface IndiciumRow {
   indicium_id: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectRefusal, sha256 } from './store-fixtures.js';
+import { expectRefusal } from './expect-refusal.js';
+import { sha256 } from './store-fixtures.js';
 import type { MakeStoreHarness } from './store-harness.js';
 import { useStore } from './use-store.js';
 

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  auditEntry,
-  expectRefusal,
-  indiciumUnit,
-  indiciumWrite,
-  meterId,
-  packageWrite,
-  sha256,
-} from './store-fixtures.js';
+import { expectRefusal } from './expect-refusal.js';
+import { auditEntry, indiciumUnit, indiciumWrite, meterId, packageWrite, sha256 } from './store-fixtures.js';
 import type { MakeStoreHarness } from './store-harness.js';
 import { useStore } from './use-store.js';
 

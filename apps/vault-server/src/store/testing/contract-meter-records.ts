@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CommitUnit } from '../commit-unit.js';
-import { auditEntry, expectRefusal, indiciumUnit, meterId, packageWrite, sha256 } from './store-fixtures.js';
+import { expectRefusal } from './expect-refusal.js';
+import { auditEntry, indiciumUnit, meterId, packageWrite, sha256 } from './store-fixtures.js';
 import type { MakeStoreHarness } from './store-harness.js';
 import { useStore } from './use-store.js';
 

@@ -1,10 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { type AuditEntry, IndiciumError, type IndiciumKind, toBase64 } from '@indicium/protocol';
-import { expect } from 'vitest';
+import { type AuditEntry, type IndiciumKind, toBase64 } from '@indicium/protocol';
 import type { CommitUnit, IndiciumWrite, PackageWrite } from '../commit-unit.js';
 
 /**
- * Well-formed records for store tests: real ids in the protocol's formats, real audit entries,
+ * Well-formed records for store tests (and the crash-test child, so no test runner in here): real ids in the protocol's formats, real audit entries,
  * and bytes made distinct per test so that a test reads back exactly what it wrote.
  */
 
@@ -79,22 +78,3 @@ export function indiciumUnit(
 }
 
 export const randomId = (): string => randomBytes(12).toString('base64url');
-
-/** Awaits a refusal and checks its code (and field, when given). */
-export async function expectRefusal(
-  promise: Promise<unknown>,
-  code: IndiciumError['code'],
-  field?: string,
-): Promise<IndiciumError> {
-  const error = await promise.then(
-    () => {
-      throw new Error(`expected ${code}, but the call succeeded`);
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(IndiciumError);
-  const refusal = error as IndiciumError;
-  expect(refusal.code).toBe(code);
-  if (field !== undefined) expect(refusal.field).toBe(field);
-  return refusal;
-}
