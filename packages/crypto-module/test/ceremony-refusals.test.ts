@@ -269,19 +269,20 @@ describe('a failed key check', () => {
     return { shares, source: keyFingerprint(rogue.publicKeySpki) };
   }
 
-  it('destroys the shares; a clone with no MKS can import a valid set, or falls to Error at boot', async () => {
+  it('destroys the shares and sends a clone with no MKS to Error (DESIGN §3.1: Combine → O with an MKS, else E)', async () => {
     const { shares, source } = await rogueShares(tpkC, 1);
     await C.as('kc1', 'import-mks-share', { share: shares[0], sourceFingerprint: source });
     await C.as('kc2', 'import-mks-share', { share: shares[1], sourceFingerprint: source });
     expect((await C.refused('so', 'combine-mks-shares')).code).toBe('KEY_CHECK_FAILED');
-    expect(await C.status()).toMatchObject({ currentState: 'M', activeMksVersion: null });
+    expect(await C.status()).toMatchObject({
+      currentState: 'E',
+      persistentState: 'E',
+      activeMksVersion: null,
+    });
     expect((await C.nvm.load())?.sections.mks.importCeremony).toBeNull();
-    // The destroyed shares are not combined again; a fresh valid set imports and combines.
-    expect((await C.refused('so', 'combine-mks-shares')).code).toBe('SHARES_INSUFFICIENT');
-    await C.as('kc1', 'import-mks-share', importBody(forC[0]));
-    await C.as('kc2', 'import-mks-share', importBody(forC[1]));
-    expect(await C.as('so', 'combine-mks-shares')).toMatchObject({ mksVersion: 1, status: 'active' });
-    expect(await C.state()).toBe('O');
+    // Only Reset clears it; the destroyed shares are gone and nothing cryptographic runs meanwhile.
+    await C.reboot();
+    expect(await C.status()).toMatchObject({ currentState: 'E', persistentState: 'E' });
   });
 
   it('leaves a clone that still has its active MKS untouched, back in Operational after a reboot', async () => {
@@ -291,6 +292,7 @@ describe('a failed key check', () => {
     await B.as('kc1', 'import-mks-share', { share: shares[0], sourceFingerprint: source });
     await B.as('kc2', 'import-mks-share', { share: shares[1], sourceFingerprint: source });
     expect((await B.refused('so', 'combine-mks-shares')).code).toBe('KEY_CHECK_FAILED');
+    expect(await B.state()).toBe('O');
     const mks = (await B.nvm.load())?.sections.mks;
     expect(mks).toMatchObject({ dormant: [], importCeremony: null, active: { version: 1 } });
     await B.reboot();

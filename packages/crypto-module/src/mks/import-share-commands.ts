@@ -1,5 +1,5 @@
 import { EmptyRequestSchema, IndiciumError } from '@indicium/protocol';
-import { defineCommand, stay, to } from '../commands/command-spec.js';
+import { decided, defineCommand, stay, to } from '../commands/command-spec.js';
 import { acceptShare, combineShares, emptyImportCeremony } from './import-ceremony.js';
 import { kcvHex, officerId } from './mks-context.js';
 import { ImportMksShareRequestSchema } from './mks-requests.js';
@@ -99,7 +99,7 @@ export const combineMksSharesCommand = defineCommand({
   role: 'security-officer',
   auth: 'session+logon',
   audit: 'signed-entry',
-  next: to('O'),
+  next: decided('O', 'E'),
   request: EmptyRequestSchema,
   handler: async (ctx) => {
     const section = ctx.nvm.get('mks');
@@ -112,8 +112,11 @@ export const combineMksSharesCommand = defineCommand({
     } catch (error) {
       if (!(error instanceof IndiciumError) || error.code !== 'KEY_CHECK_FAILED') throw error;
       ctx.nvm.set('mks', cleared);
+      const hasMks = section.active !== null;
       return {
         refusal: error,
+        next: hasMks ? 'O' : 'E',
+        ...(hasMks ? {} : { errorCode: 'MKS_MISSING' as const }),
         auditData: { ceremonyId: ceremony.ceremonyId ?? 'none', outcome: 'key-check-failed' },
       };
     }
@@ -131,6 +134,7 @@ export const combineMksSharesCommand = defineCommand({
     };
     return {
       result: facts,
+      next: 'O',
       auditData: {
         ceremonyId: ceremony.ceremonyId ?? 'none',
         mksVersion: String(mks.version),

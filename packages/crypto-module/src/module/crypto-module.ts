@@ -175,8 +175,12 @@ export class CryptoModule {
     let next: ModuleState;
     try {
       outcome = await spec.handler(ctx, input.data);
+      // A committed refusal normally leaves the state alone, but it may name where the module goes
+      // (a failed Combine: O with an MKS, else E — DESIGN §3.1).
       next =
-        outcome.refusal === undefined ? transition(spec.next, before.current, outcome.next) : before.current;
+        outcome.refusal === undefined || outcome.next !== undefined
+          ? transition(spec.next, before.current, outcome.next)
+          : before.current;
     } catch (error) {
       this.#current = before.current; // a refusal changes nothing
       throw error;
@@ -311,7 +315,7 @@ export class CryptoModule {
     }
     // Only a command that makes a transition writes persistent state: a 'stay' command run while
     // current is a non-fatal Error must not make that Error persistent.
-    const moves = spec.next.kind !== 'stay' && outcome.refusal === undefined;
+    const moves = spec.next.kind !== 'stay' && (outcome.refusal === undefined || outcome.next !== undefined);
     if (moves && !draft.erased && next !== this.#image.persistentState) {
       const errorCode = next === 'E' ? (outcome.errorCode ?? 'MODULE_ERROR_STATE') : null;
       await this.#save({ ...this.#image, persistentState: next, errorCode });
