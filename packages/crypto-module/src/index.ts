@@ -22,6 +22,7 @@ export { renderCommandTable } from './commands/render-command-table.js';
 export { transition } from './commands/transition.js';
 export { type ModulePort, OfficerClient, type OfficerClientOptions } from './host/officer-client.js';
 export { verifyStatus } from './host/verify-status.js';
+export * from './mks/index.js';
 export { CryptoModule, type CryptoModuleOptions } from './module/crypto-module.js';
 export { FileNvmStore, type FileNvmStoreOptions } from './nvm/file-nvm-store.js';
 export { MemoryNvmStore } from './nvm/memory-nvm-store.js';
