@@ -5,11 +5,18 @@
 import { runNativeHost } from '../src/native/run-native-host.js';
 
 try {
-  await runNativeHost({ args: process.argv.slice(2), env: process.env, stdin: process.stdin, stdout: process.stdout });
+  await runNativeHost({
+    args: process.argv.slice(2),
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+  });
   process.exitCode = 0;
 } catch (error) {
   // Only a failure to start gets here (the data directory or the log cannot be made); the browser
   // never shows stderr, but a person running the launcher by hand sees it.
-  process.stderr.write(`indicium companion host: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `indicium companion host: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exitCode = 1;
 }

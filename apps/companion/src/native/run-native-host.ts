@@ -2,12 +2,10 @@ import type { Readable, Writable } from 'node:stream';
 import { IndiciumError } from '@indicium/protocol';
 import pino from 'pino';
 import { buildPageCallTable } from '../calls/build-page-call-table.js';
+import { createCallDependencies } from '../calls/create-call-dependencies.js';
 import type { VaultClient } from '../calls/vault-client.js';
 import { type CompanionConfig, emptyConfig, ensureDataDir, readConfig } from '../config/companion-config.js';
 import { companionPaths, resolveDataDir } from '../config/companion-paths.js';
-import { probeVault } from '../install/pinned-vault.js';
-import { Journal } from '../journal/journal.js';
-import { SecretStore } from '../secrets/secret-store.js';
 import { checkExtensionCaller } from './extension-caller.js';
 import { FrameDecoder } from './frame-codec.js';
 import { FrameWriter } from './frame-writer.js';
@@ -45,23 +43,8 @@ export async function runNativeHost(options: NativeHostOptions): Promise<void> {
     refusal = error instanceof IndiciumError ? error : new IndiciumError('INTERNAL_ERROR', { cause: error });
     logger.warn({ code: refusal.code, args: options.args.slice(0, 2) }, 'caller refused');
   }
-  const secrets = new SecretStore({ file: paths.secrets, idleTimeoutMs: config.idleTimeoutSeconds * 1000 });
-  let journal: Promise<Journal> | undefined;
-  const table = buildPageCallTable({
-    config,
-    secrets,
-    journal: () => {
-      journal ??= Journal.open({ file: paths.journal, lockFile: paths.journalLock });
-      // A journal that failed to open is retried on the next call rather than cached broken.
-      journal.catch(() => {
-        journal = undefined;
-      });
-      return journal;
-    },
-    vault: options.vault,
-    probeVault: () =>
-      config.vault === null ? Promise.resolve(false) : probeVault(config.vault).then((p) => p.reachable),
-  });
+  const deps = createCallDependencies(paths, config, options.vault);
+  const table = buildPageCallTable(deps);
   const writer = new FrameWriter(options.stdout);
   const session = new NativeHostSession({ writer, table, config, refusal, logger });
   const decoder = new FrameDecoder();
@@ -81,6 +64,6 @@ export async function runNativeHost(options: NativeHostOptions): Promise<void> {
   if (decoder.bufferedBytes > 0) logger.warn({ bytes: decoder.bufferedBytes }, 'stdin ended inside a frame');
   await queue;
   await writer.flushed();
-  secrets.lock();
+  deps.secrets.lock();
   logger.info('host stopped: the browser closed the port');
 }
