@@ -14,11 +14,13 @@ import {
  * follow the protocol's own schemas, so a record can always be served back on the wire.
  */
 
-/** Bytes as a real Uint8Array (Buffer is one too) within a size range. */
+/** Bytes as a real Uint8Array (Buffer is one too) within a size range, parsed into a plain copy. */
 export const storeBytes = (min: number, max: number) =>
   z
     .custom<Uint8Array>((v) => v instanceof Uint8Array, 'must be bytes (a Uint8Array)')
-    .refine((b) => b.length >= min && b.length <= max, `must be ${min}..${max} bytes`);
+    .refine((b) => b.length >= min && b.length <= max, `must be ${min}..${max} bytes`)
+    // A private copy: a caller may reuse its buffer before a queued write reaches the database.
+    .transform((b) => new Uint8Array(b));
 
 /** A non-negative integer JavaScript holds exactly, as BIGINT does in PostgreSQL. */
 export const safeUint = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
