@@ -11,9 +11,17 @@ export type CommandRole = 'none' | OfficerRole | 'self' | 'provider' | 'user' | 
 
 /**
  * How the caller is authenticated: `none`; `session` (the request is a valid session message);
- * `session+logon` (and an officer is logged on). Part 2 adds `provider-signature`, `user-hmac`.
+ * `session+logon` (and an officer is logged on); `provider-signature` (the message is signed by the
+ * provider key of the crypto-card, DESIGN §4.4); `user-hmac` (MACed with the meter user's HMK,
+ * §4.3); `ca-certificate` (the postal CA's signature on the certificate carried, §3.3).
  */
-export type CommandAuth = 'none' | 'session' | 'session+logon' | 'provider-signature' | 'user-hmac';
+export type CommandAuth =
+  | 'none'
+  | 'session'
+  | 'session+logon'
+  | 'provider-signature'
+  | 'user-hmac'
+  | 'ca-certificate';
 
 /** DESIGN §3.5: `signed-entry` for commands that affect the module; `entry` for other sensitive ones. */
 export type AuditRule = 'none' | 'entry' | 'signed-entry';

@@ -1,8 +1,10 @@
 import { IndiciumError } from '@indicium/protocol';
 import { auditCommands } from '../audit/audit-commands.js';
+import { checkpointCommands } from '../checkpoints/checkpoint-commands.js';
 import { mksCommands } from '../mks/mks-commands.js';
 import { moduleCommands } from '../module/module-commands.js';
 import { officerCommands } from '../officers/officer-commands.js';
+import { psdCommands } from '../psd/psd-commands.js';
 import { sessionCommands } from '../sessions/session-commands.js';
 import type { CommandSpec } from './command-spec.js';
 
@@ -31,6 +33,8 @@ export const COMMAND_GROUPS: readonly (readonly CommandSpec[])[] = Object.freeze
   officerCommands,
   mksCommands,
   auditCommands,
+  psdCommands,
+  checkpointCommands,
 ]);
 
 export const COMMAND_TABLE: CommandTable = buildCommandTable(COMMAND_GROUPS);

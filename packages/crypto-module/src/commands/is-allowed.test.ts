@@ -1,6 +1,7 @@
-import { MODULE_STATES, OFFICER_ROLES, type OfficerRole } from '@indicium/protocol';
+import { MODULE_STATES, OFFICER_ROLES } from '@indicium/protocol';
 import { describe, expect, it } from 'vitest';
 import { accessMatrix, callerName } from './access-matrix.js';
+import type { CommandRole } from './command-spec.js';
 import { COMMAND_TABLE } from './command-table.js';
 import { isAllowed, refusalFor } from './is-allowed.js';
 
@@ -9,7 +10,7 @@ import { isAllowed, refusalFor } from './is-allowed.js';
  * (States, role; `none`/`self` per DESIGN; E added for the access-control queries, sessions and
  * Create Audit Entry as DESIGN's notes and the seed's Error state allow.)
  */
-const DESIGN_ROWS: Record<string, { states: string; role: OfficerRole | 'none' | 'self' }> = {
+const DESIGN_ROWS: Record<string, { states: string; role: CommandRole }> = {
   'get-status': { states: 'UIOAXME', role: 'none' },
   'start-initialization': { states: 'U', role: 'none' },
   'open-session': { states: 'IOAXME', role: 'none' },
@@ -44,7 +45,31 @@ const DESIGN_ROWS: Record<string, { states: string; role: OfficerRole | 'none' |
   'export-audit-key': { states: 'O', role: 'auditor' },
   'create-audit-entry': { states: 'IOAXME', role: 'none' },
   reset: { states: 'UIOAXME', role: 'none' },
+  // PSD commands (DESIGN §3.3 second table, §3.6, §4.2); the PSD state rules are in src/psd/.
+  'initialize-psd': { states: 'O', role: 'none' },
+  'authorize-psd': { states: 'O', role: 'ca' },
+  'registration-challenge': { states: 'O', role: 'none' },
+  'configure-psd': { states: 'O', role: 'none' },
+  'authorize-customer': { states: 'O', role: 'provider' },
+  'value-download': { states: 'O', role: 'provider' },
+  'get-challenge': { states: 'O', role: 'user' },
+  'create-indicium': { states: 'O', role: 'user' },
+  'create-correction-indicium': { states: 'O', role: 'user' },
+  'create-refund-indicium': { states: 'O', role: 'provider' },
+  'start-password-reset': { states: 'O', role: 'provider' },
+  'complete-password-reset': { states: 'O', role: 'none' },
+  'register-psd-user': { states: 'O', role: 'none' },
+  'add-psd-user': { states: 'O', role: 'customer-admin' },
+  'delete-psd-user': { states: 'O', role: 'customer-admin' },
+  'modify-psd-user': { states: 'O', role: 'customer-admin' },
+  'list-psd-users': { states: 'O', role: 'customer-admin' },
+  'auto-recover-checkpoint': { states: 'O', role: 'none' },
+  'recover-checkpoint': { states: 'O', role: 'security-officer' },
+  'set-psd-settings': { states: 'O', role: 'security-officer' },
 };
+
+/** Roles that authenticate their own messages (signature, HMAC, certificate), not by officer logon. */
+const MESSAGE_ROLES: ReadonlySet<CommandRole> = new Set(['provider', 'user', 'customer-admin', 'ca']);
 
 describe('the command table says what DESIGN §3.3 says', () => {
   it('has exactly the DESIGN commands', () => {
@@ -57,7 +82,8 @@ describe('the command table says what DESIGN §3.3 says', () => {
       expect(MODULE_STATES.filter((s) => spec?.states.includes(s)).join('')).toBe(row.states);
       expect(spec?.role).toBe(row.role);
       // Every officer role and `self` needs a logon; a logon needs a session (DESIGN §3.2).
-      if (row.role !== 'none') expect(spec?.auth).toBe('session+logon');
+      if (row.role !== 'none' && !MESSAGE_ROLES.has(row.role)) expect(spec?.auth).toBe('session+logon');
+      if (MESSAGE_ROLES.has(row.role)) expect(spec?.auth).not.toMatch(/session/);
     });
   }
 });
@@ -79,16 +105,16 @@ describe('isAllowed over every command × state × caller', () => {
       const role = cell.caller.kind === 'officer' ? cell.caller.role : null;
       const expected =
         spec.states.includes(state) &&
-        (spec.auth === 'none' || inSession) &&
+        (!spec.auth.startsWith('session') || inSession) &&
         (spec.auth !== 'session+logon' || role !== null) &&
-        (spec.role === 'none' || spec.role === 'self' || spec.role === role);
+        (spec.role === 'none' || spec.role === 'self' || spec.role === role || MESSAGE_ROLES.has(spec.role));
       expect(cell.refusal === null).toBe(expected);
       if (!expected) {
         const code = !spec.states.includes(state)
           ? state === 'E'
             ? 'MODULE_ERROR_STATE'
             : 'WRONG_STATE'
-          : !inSession && spec.auth !== 'none'
+          : !inSession && spec.auth.startsWith('session')
             ? 'NO_SESSION'
             : role === null && spec.auth === 'session+logon'
               ? 'NOT_LOGGED_ON'

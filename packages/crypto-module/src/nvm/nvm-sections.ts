@@ -1,5 +1,6 @@
 import type { AuditSection } from '../audit/audit-section.js';
 import { emptyAuditSection } from '../audit/audit-section.js';
+import { type CheckpointSection, emptyCheckpointSection } from '../checkpoints/checkpoint-section.js';
 import {
   type CryptoCardSection,
   emptyCryptoCardSection,
@@ -21,6 +22,7 @@ export interface NvmSections {
   readonly audit: AuditSection;
   readonly mks: MksSection;
   readonly cryptoCard: CryptoCardSection;
+  readonly checkpoints: CheckpointSection;
 }
 
 export type NvmSectionName = keyof NvmSections;
@@ -33,5 +35,6 @@ export function emptyNvmSections(): NvmSections {
     audit: emptyAuditSection(),
     mks: emptyMksSection(),
     cryptoCard: emptyCryptoCardSection(),
+    checkpoints: emptyCheckpointSection(),
   };
 }
