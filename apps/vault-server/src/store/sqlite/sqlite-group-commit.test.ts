@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../create-store.js';
 import type { Store } from '../store.js';
@@ -90,6 +91,50 @@ describe('SQLite group commit', () => {
       expect((await store.packages.get(meterId(1)))?.version).toBe(2);
     } finally {
       reader.close();
+      await store.close();
+    }
+  });
+
+  it('applies the units of one batch in arrival order (property: a batch equals the same writes one by one)', async () => {
+    const { store } = await storeWithMeters(0);
+    let nextMeter = 1;
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.record({ meter: fc.integer({ min: 0, max: 2 }), replaces: fc.integer({ min: 1, max: 4 }) }),
+            {
+              minLength: 1,
+              maxLength: 16,
+            },
+          ),
+          async (writes) => {
+            const base = nextMeter;
+            nextMeter += 3;
+            await Promise.all(
+              [0, 1, 2].map((m) => store.commit({ package: packageWrite(base + m, 1, null) })),
+            );
+            const model = [1, 1, 1];
+            const expected = writes.map(({ meter, replaces }) => {
+              if (model[meter] !== replaces) return 'rejected';
+              model[meter] = replaces + 1;
+              return 'fulfilled';
+            });
+            const results = await Promise.allSettled(
+              writes.map(({ meter, replaces }) =>
+                store.commit({ package: packageWrite(base + meter, replaces + 1, replaces) }),
+              ),
+            );
+            expect(results.map((r) => r.status)).toEqual(expected);
+            const batches = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.batch] : []));
+            expect(new Set(batches).size).toBeLessThanOrEqual(1);
+            for (let m = 0; m < 3; m++)
+              expect((await store.packages.get(meterId(base + m)))?.version).toBe(model[m]);
+          },
+        ),
+        { numRuns: 40 },
+      );
+    } finally {
       await store.close();
     }
   });
