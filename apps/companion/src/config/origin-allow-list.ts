@@ -19,15 +19,9 @@ export function normalizeOrigin(text: string): string {
   if (url.protocol !== 'https:') {
     throw new IndiciumError('INVALID_INPUT', { field: 'origin', detail: 'only https origins are allowed' });
   }
-  const bare = text.replace(/\/$/, '');
-  if (
-    url.username !== '' ||
-    url.password !== '' ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.pathname !== '/' ||
-    url.origin.toLowerCase() !== bare.toLowerCase()
-  ) {
+  // URL drops an empty '?' or '#', so look at the text for those too.
+  const extras = url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '';
+  if (extras || url.pathname !== '/' || /[?#@]/.test(text)) {
     throw new IndiciumError('INVALID_INPUT', {
       field: 'origin',
       detail: 'an origin is scheme, host and port only: no path, query, fragment or user info',
