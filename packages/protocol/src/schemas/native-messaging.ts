@@ -13,6 +13,12 @@ import { WireErrorSchema } from './wire-error.js';
  * length then UTF-8 JSON, each JSON text one of these messages.
  */
 
+/**
+ * The native-messaging host name the extension connects to and the companion installs its manifest
+ * under (lower case and dots: Chrome's rule for host names).
+ */
+export const NATIVE_HOST_NAME = 'com.indicium.companion';
+
 /** Chrome drops host → browser frames above 1 MiB: the companion never sends a larger one. */
 export const NATIVE_MESSAGE_MAX_BYTES = 1024 * 1024;
 
