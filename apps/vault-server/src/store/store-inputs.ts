@@ -1,4 +1,4 @@
-import { CustomerIdSchema, ZipSchema } from '@indicium/protocol';
+import { CustomerIdSchema, MeterIdSchema, ZipSchema } from '@indicium/protocol';
 import { z } from 'zod';
 import {
   EmailSchema,
@@ -41,7 +41,7 @@ export const LicenceCreateSchema = z.strictObject({
 export const LicenceTransitionSchema = z.strictObject({
   from: LicenceStatusSchema,
   to: LicenceStatusSchema,
-  meterId: z.string().min(1).max(64).optional(),
+  meterId: MeterIdSchema.optional(),
 });
 
 export const ModuleStatusChangeSchema = z.strictObject({

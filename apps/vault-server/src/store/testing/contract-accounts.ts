@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectRefusal } from './expect-refusal.js';
-import { sha256 } from './store-fixtures.js';
+import { meterId, sha256 } from './store-fixtures.js';
 import type { MakeStoreHarness } from './store-harness.js';
 import { useStore } from './use-store.js';
 
@@ -93,7 +93,7 @@ export function describeAccountContract(name: string, makeHarness: MakeStoreHarn
         ctx.store.licences.transition('licence-0001', {
           from: 'requested',
           to: 'approved',
-          meterId: 'meter-1',
+          meterId: meterId(1),
         }),
         ctx.store.licences.transition('licence-0001', { from: 'requested', to: 'rejected' }),
       ]);
@@ -103,6 +103,16 @@ export function describeAccountContract(name: string, makeHarness: MakeStoreHarn
       });
       const now = await ctx.store.licences.get('licence-0001');
       expect(['approved', 'rejected']).toContain(now?.status);
+      expect(now?.meterId).toBe(now?.status === 'approved' ? meterId(1) : null);
+      await expectRefusal(
+        ctx.store.licences.transition('licence-0001', {
+          from: 'requested',
+          to: 'approved',
+          meterId: 'meter-1',
+        }),
+        'INVALID_FIELD',
+        'change.meterId',
+      );
       await expectRefusal(
         ctx.store.licences.transition('licence-9999', { from: 'requested', to: 'approved' }),
         'NOT_FOUND',
