@@ -15,6 +15,8 @@ import { manifestPath, readVaultManifest, type VaultManifest, writeVaultManifest
 
 export interface OpenVaultOptions {
   readonly dataDir: string;
+  /** The sample postal CA's folder (made if missing); default `<dataDir>/ca/postal`. */
+  readonly postalCaDir?: string;
   /** Modules made on first run; default `os.availableParallelism()` (at least 2: a master and a clone). */
   readonly modules?: number;
   /** Shares of the first-run ceremony: n custodians per module, threshold k. Default 2 of 3. */
@@ -101,7 +103,7 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
     const count = Math.max(options.modules ?? availableParallelism(), 2);
     const shares = options.shares ?? DEFAULT_SHARES;
     say(`first run: making the vault in ${dataDir}`);
-    const { ca } = await openPostalCa(join(dataDir, 'ca', 'postal'));
+    const { ca } = await openPostalCa(options.postalCaDir ?? join(dataDir, 'ca', 'postal'));
     const provider = await ensureProviderKey(join(dataDir, 'provider'));
     pool = await createModulePool({ ...common, modules: count });
     try {

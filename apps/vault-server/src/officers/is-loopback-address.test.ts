@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { isLoopbackAddress } from './is-loopback-address.js';
 
 describe('isLoopbackAddress', () => {
-  it.each(['127.0.0.1', '127.255.0.9', '::1', '0:0:0:0:0:0:0:1', '::0001', '::ffff:127.0.0.1', '::FFFF:127.1.2.3'])(
-    'accepts %s',
-    (address) => expect(isLoopbackAddress(address)).toBe(true),
-  );
+  it.each([
+    '127.0.0.1',
+    '127.255.0.9',
+    '::1',
+    '0:0:0:0:0:0:0:1',
+    '::0001',
+    '::ffff:127.0.0.1',
+    '::FFFF:127.1.2.3',
+  ])('accepts %s', (address) => expect(isLoopbackAddress(address)).toBe(true));
 
   it.each([
     undefined,

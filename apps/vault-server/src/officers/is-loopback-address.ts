@@ -12,7 +12,8 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   if (isIP(bare) === 6) {
     // ::1 in any spelling (0:0:0:0:0:0:0:1, ::0001).
     const groups = expandIpv6(bare);
-    return groups !== null && groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
+    if (groups === null) return false;
+    return groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
   }
   return false;
 }

@@ -6,8 +6,9 @@ import {
   OFFICER_PATHS,
   OFFICER_PLAIN_COMMANDS,
   OfficerDispatchRequestSchema,
-  PROTOCOL_VERSION,
   type PoolModuleInfo,
+  PROTOCOL_VERSION,
+  RestartModuleRequestSchema,
   SetCryptoCardRequestSchema,
   SetInServiceRequestSchema,
   toWireError,
@@ -57,7 +58,12 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, field: string): z
  */
 function localOnly(req: Request, _res: Response, next: NextFunction): void {
   if (isLoopbackAddress(req.socket.remoteAddress)) next();
-  else next(new IndiciumError('OFFICER_LOCAL_ONLY', { details: { remoteAddress: req.socket.remoteAddress ?? 'unknown' } }));
+  else
+    next(
+      new IndiciumError('OFFICER_LOCAL_ONLY', {
+        details: { remoteAddress: req.socket.remoteAddress ?? 'unknown' },
+      }),
+    );
 }
 
 function answer(handler: (req: Request) => Promise<{ status?: number; json: unknown }>) {
@@ -72,8 +78,8 @@ function answer(handler: (req: Request) => Promise<{ status?: number; json: unkn
  * `vaultctl` and the module (its half signed by the module key), so the vault relays bytes it
  * cannot read or alter undetected. Only Get Status, Open Session, Start Initialization, Create
  * Audit Entry and Reset travel in the clear; PSD commands are refused here (they belong to the
- * PSD routes, which commit to the store). Also: list and add modules, put a cloned module in
- * service, export a module's stored audit entries, and hand out the crypto-card tokens.
+ * PSD routes, which commit to the store). Also: list, add and restart modules, put a cloned
+ * module in service, export a module's stored audit entries, and hand out the crypto-card tokens.
  *
  * @example
  * app.use('/v1/officer', createOfficerRouter(vault));
@@ -83,7 +89,8 @@ export function createOfficerRouter(vault: OfficerVault): Router {
   const { pool } = vault;
   const info = (serial: string): PoolModuleInfo => {
     const found = pool.info().find((m) => m.serial === serial);
-    if (found === undefined) throw new IndiciumError('INVALID_FIELD', { field: 'serial', detail: `no module ${serial}` });
+    if (found === undefined)
+      throw new IndiciumError('INVALID_FIELD', { field: 'serial', detail: `no module ${serial}` });
     return found;
   };
   const serialOf = (req: Request): string => {
@@ -131,11 +138,22 @@ export function createOfficerRouter(vault: OfficerVault): Router {
       return { json: { protocol: PROTOCOL_VERSION, module: info(serial) } };
     }),
   );
+  router.post(
+    relative(OFFICER_PATHS.restart),
+    answer(async (req) => {
+      const serial = serialOf(req);
+      parse(RestartModuleRequestSchema, req.body, 'body');
+      await pool.restart(serial);
+      return { json: { protocol: PROTOCOL_VERSION, module: info(serial) } };
+    }),
+  );
   router.get(
     relative(OFFICER_PATHS.audit),
     answer(async (req) => {
       const serial = serialOf(req);
-      return { json: { protocol: PROTOCOL_VERSION, module: serial, entries: await vault.audit.read(serial) } };
+      return {
+        json: { protocol: PROTOCOL_VERSION, module: serial, entries: await vault.audit.read(serial) },
+      };
     }),
   );
   const cryptoCard = () => {
@@ -173,7 +191,10 @@ export function createOfficerRouter(vault: OfficerVault): Router {
       return;
     }
     const status = known.code === 'OFFICER_LOCAL_ONLY' ? 403 : httpStatusFor(known.code);
-    const body: VaultErrorBody = { protocol: PROTOCOL_VERSION, error: toWireError(known) as VaultErrorBody['error'] };
+    const body: VaultErrorBody = {
+      protocol: PROTOCOL_VERSION,
+      error: toWireError(known) as VaultErrorBody['error'],
+    };
     res.status(status).json(body);
   });
   return router;

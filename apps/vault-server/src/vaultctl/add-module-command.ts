@@ -8,15 +8,16 @@ import {
 } from '@indicium/protocol';
 import { cloneMks } from '../ceremony/clone-mks.js';
 import { generateOfficers, initializeModule } from '../ceremony/initialize-module.js';
-import { replaceOfficersFile } from '../officers/officers-file.js';
 import type { OfficerSession } from '../officers/officer-session.js';
+import { replaceOfficersFile } from '../officers/officers-file.js';
 import type { CliContext } from './cli-context.js';
 import type { CommandOptions } from './officer-commands.js';
 import { remoteModulePort } from './remote-module-port.js';
 
 const count = (value: unknown, field: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2) throw new IndiciumError('INVALID_FIELD', { field, detail: 'an integer ≥ 2' });
+  if (!Number.isInteger(n) || n < 2)
+    throw new IndiciumError('INVALID_FIELD', { field, detail: 'an integer ≥ 2' });
   return n;
 };
 
@@ -33,18 +34,34 @@ export async function addModuleCommand(context: CliContext, options: CommandOpti
   const credentialsPath = context.options.credentials;
   const file = await context.credentials();
   if (credentialsPath === undefined || file === null) {
-    throw new IndiciumError('INVALID_FIELD', { field: 'credentials', detail: 'add-module needs --credentials <officers.json>' });
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'credentials',
+      detail: 'add-module needs --credentials <officers.json>',
+    });
   }
   const sourceSerial = String(options.source);
   const sourceKey = await context.pinnedModuleKey(sourceSerial);
-  if (sourceKey === null) throw new IndiciumError('INVALID_FIELD', { field: 'source', detail: `no credentials for ${sourceSerial}` });
+  if (sourceKey === null)
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'source',
+      detail: `no credentials for ${sourceSerial}`,
+    });
   const card = await context.client.get(OFFICER_PATHS.cryptoCard, CryptoCardAnswerSchema);
 
-  const added = await context.client.send('POST', OFFICER_PATHS.modules, { protocol: PROTOCOL_VERSION }, AddModuleAnswerSchema);
+  const added = await context.client.send(
+    'POST',
+    OFFICER_PATHS.modules,
+    { protocol: PROTOCOL_VERSION },
+    AddModuleAnswerSchema,
+  );
   const serial = added.module.serial;
   context.say(`${serial}: new module (out of service); initializing`);
   const officers = generateOfficers(Math.max(k, 2));
-  const { session, modulePublicKey } = await initializeModule(remoteModulePort(context.client, serial), serial, officers);
+  const { session, modulePublicKey } = await initializeModule(
+    remoteModulePort(context.client, serial),
+    serial,
+    officers,
+  );
   await replaceOfficersFile(credentialsPath, {
     ...file,
     modules: [...file.modules, { serial, origin: 'clone', modulePublicKey, officers }],
@@ -69,7 +86,12 @@ export async function addModuleCommand(context: CliContext, options: CommandOpti
     const path = OFFICER_PATHS.inService.replace('{serial}', serial);
     const body = { protocol: PROTOCOL_VERSION, inService: true, modulePublicKey };
     const answer = await context.client.send('POST', path, body, SetInServiceAnswerSchema);
-    context.print({ module: answer.module, mksVersion: combined.mksVersion, kcv: combined.kcv, exportable: combined.exportable });
+    context.print({
+      module: answer.module,
+      mksVersion: combined.mksVersion,
+      kcv: combined.kcv,
+      exportable: combined.exportable,
+    });
   } finally {
     await Promise.allSettled([session.close(), source?.close()]);
   }

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { verifyAuditChain, verifyStatus } from '@indicium/crypto-module';
 import {
   type AuditEntry,
@@ -13,7 +12,6 @@ import {
   OFFICER_PATHS,
   toBase64,
 } from '@indicium/protocol';
-import { readFile } from 'node:fs/promises';
 import type { CliContext } from './cli-context.js';
 import { remoteModulePort } from './remote-module-port.js';
 
@@ -42,7 +40,11 @@ export async function auditExportCommand(context: CliContext, out: string | unde
 export async function auditVerifyCommand(context: CliContext, file: string | undefined): Promise<boolean> {
   const serial = context.requireModule();
   const pinned = await context.pinnedModuleKey(serial);
-  if (pinned === null) throw new IndiciumError('INVALID_FIELD', { field: 'moduleKey', detail: 'give --credentials or --module-key' });
+  if (pinned === null)
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'moduleKey',
+      detail: 'give --credentials or --module-key',
+    });
   const session = await context.session(serial, context.requireUser());
   let exported: unknown;
   try {
@@ -54,10 +56,16 @@ export async function auditVerifyCommand(context: CliContext, file: string | und
   const signed = AuditKeyLayout.encode({ moduleSerial: serial, auditPublicKey: fromBase64(auditPublicKey) });
   const moduleKey = createPublicKey({ key: Buffer.from(pinned, 'base64'), format: 'der', type: 'spki' });
   if (!verify('sha256', signed, { key: moduleKey, dsaEncoding: 'ieee-p1363' }, fromBase64(signature))) {
-    throw new IndiciumError('SIGNATURE_INVALID', { field: 'auditPublicKey', detail: 'not signed by the pinned module key' });
+    throw new IndiciumError('SIGNATURE_INVALID', {
+      field: 'auditPublicKey',
+      detail: 'not signed by the pinned module key',
+    });
   }
   const nonce = toBase64(randomBytes(16));
-  const outcome = await remoteModulePort(context.client, serial).dispatch({ command: 'get-status', body: { nonce } });
+  const outcome = await remoteModulePort(context.client, serial).dispatch({
+    command: 'get-status',
+    body: { nonce },
+  });
   if (!outcome.ok) throw fromWireError(outcome.error);
   const head = verifyStatus(outcome.result, pinned, nonce);
   const entries =
@@ -74,6 +82,11 @@ export async function auditVerifyCommand(context: CliContext, file: string | und
             }
           });
   const verification = verifyAuditChain(entries, auditPublicKey, { moduleSerial: serial, head });
-  context.print({ module: serial, entries: entries.length, valid: verification.valid, problems: verification.problems });
+  context.print({
+    module: serial,
+    entries: entries.length,
+    valid: verification.valid,
+    problems: verification.problems,
+  });
   return verification.valid;
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { IndiciumError } from '@indicium/protocol';
 import { readVaultManifest } from '../ceremony/vault-manifest.js';
-import { findOfficer, type OfficersFile, readOfficersFile } from '../officers/officers-file.js';
 import { OfficerSession, type SessionOfficer } from '../officers/officer-session.js';
+import { findOfficer, type OfficersFile, readOfficersFile } from '../officers/officers-file.js';
 import { promptPassphrase, readLine } from './read-passphrase.js';
 import { remoteModulePort } from './remote-module-port.js';
 import { createVaultClient, type VaultClient } from './vault-client.js';
@@ -43,7 +43,11 @@ export interface CliContext {
   session(serial: string, userId: string): Promise<OfficerSession>;
   /** A session with every officer of `serial` from the credentials file (ceremonies). */
   moduleSession(serial: string): Promise<OfficerSession>;
-  openSession(serial: string, modulePublicKey: string, officers: readonly SessionOfficer[]): Promise<OfficerSession>;
+  openSession(
+    serial: string,
+    modulePublicKey: string,
+    officers: readonly SessionOfficer[],
+  ): Promise<OfficerSession>;
   requireModule(): string;
   requireUser(): string;
   print(value: unknown): void;
@@ -57,12 +61,20 @@ export async function createCliContext(options: GlobalOptions, io: CliIo): Promi
   try {
     ca = await readFile(caPath, 'utf8');
   } catch (cause) {
-    throw new IndiciumError('INVALID_FIELD', { field: 'ca', detail: `cannot read the vault CA ${caPath} (use --ca)`, cause });
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'ca',
+      detail: `cannot read the vault CA ${caPath} (use --ca)`,
+      cause,
+    });
   }
-  const client = createVaultClient({ url: options.vault ?? io.env.VAULTCTL_VAULT ?? 'https://localhost:8443', ca });
+  const client = createVaultClient({
+    url: options.vault ?? io.env.VAULTCTL_VAULT ?? 'https://localhost:8443',
+    ca,
+  });
   let credentials: Promise<OfficersFile | null> | undefined;
   const loadCredentials = () => {
-    credentials ??= options.credentials === undefined ? Promise.resolve(null) : readOfficersFile(options.credentials);
+    credentials ??=
+      options.credentials === undefined ? Promise.resolve(null) : readOfficersFile(options.credentials);
     return credentials;
   };
   const context: CliContext = {
@@ -121,11 +133,13 @@ export async function createCliContext(options: GlobalOptions, io: CliIo): Promi
       return session;
     },
     requireModule() {
-      if (options.module === undefined) throw new IndiciumError('INVALID_FIELD', { field: 'module', detail: 'give --module <serial>' });
+      if (options.module === undefined)
+        throw new IndiciumError('INVALID_FIELD', { field: 'module', detail: 'give --module <serial>' });
       return options.module;
     },
     requireUser() {
-      if (options.as === undefined) throw new IndiciumError('INVALID_FIELD', { field: 'as', detail: 'give --as <userId>' });
+      if (options.as === undefined)
+        throw new IndiciumError('INVALID_FIELD', { field: 'as', detail: 'give --as <userId>' });
       return options.as;
     },
     print(value) {

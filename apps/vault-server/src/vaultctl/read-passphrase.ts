@@ -17,7 +17,11 @@ export async function readLine(input: Readable): Promise<string> {
  * Asks for a passphrase on the terminal without echoing it. Refuses when standard input is not a
  * terminal: a script must say where the passphrase comes from (`--passphrase-stdin`, `--credentials`).
  */
-export async function promptPassphrase(question: string, input: Readable & { readonly isTTY?: boolean | undefined }, output: Writable): Promise<string> {
+export async function promptPassphrase(
+  question: string,
+  input: Readable & { readonly isTTY?: boolean | undefined },
+  output: Writable,
+): Promise<string> {
   if (input.isTTY !== true) {
     throw new IndiciumError('INVALID_FIELD', {
       field: 'passphrase',

@@ -18,9 +18,17 @@ export function remoteModulePort(client: VaultClient, serial: string): ModulePor
   const path = OFFICER_PATHS.dispatch.replace('{serial}', encodeURIComponent(serial));
   return {
     async dispatch(request: ModuleRequest): Promise<ModuleOutcome> {
-      const answer = await client.send('POST', path, { protocol: PROTOCOL_VERSION, request }, OfficerDispatchAnswerSchema);
+      const answer = await client.send(
+        'POST',
+        path,
+        { protocol: PROTOCOL_VERSION, request },
+        OfficerDispatchAnswerSchema,
+      );
       if (answer.module !== serial) {
-        throw new IndiciumError('INVALID_FIELD', { field: 'module', detail: `answer for ${answer.module}, not ${serial}` });
+        throw new IndiciumError('INVALID_FIELD', {
+          field: 'module',
+          detail: `answer for ${answer.module}, not ${serial}`,
+        });
       }
       return answer.outcome as ModuleOutcome;
     },

@@ -31,11 +31,16 @@ const CARD_TOKEN_TYPES = Object.freeze({
  */
 export async function rolloverCommand(context: CliContext, options: CommandOptions): Promise<void> {
   const file = await context.credentials();
-  if (file === null) throw new IndiciumError('INVALID_FIELD', { field: 'credentials', detail: 'rollover needs --credentials' });
+  if (file === null)
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'credentials',
+      detail: 'rollover needs --credentials',
+    });
   const { modules } = await context.client.get(OFFICER_PATHS.modules, ModuleListAnswerSchema);
   const serials = modules.filter((m) => m.inService).map((m) => m.serial);
   const masterSerial = file.modules.find((m) => m.origin === 'master' && serials.includes(m.serial))?.serial;
-  if (masterSerial === undefined) throw new IndiciumError('INVALID_FIELD', { field: 'credentials', detail: 'no master module in service' });
+  if (masterSerial === undefined)
+    throw new IndiciumError('INVALID_FIELD', { field: 'credentials', detail: 'no master module in service' });
   const card = await context.client.get(OFFICER_PATHS.cryptoCard, CryptoCardAnswerSchema);
   const sessions = new Map<string, OfficerSession>();
   try {
@@ -73,7 +78,12 @@ export async function rolloverCommand(context: CliContext, options: CommandOptio
       tokens[field] = out.token;
     }
     const mks = { version: next.mksVersion, kcv: next.kcv };
-    await context.client.send('PUT', OFFICER_PATHS.cryptoCard, { protocol: PROTOCOL_VERSION, tokens, mks }, CryptoCardAnswerSchema);
+    await context.client.send(
+      'PUT',
+      OFFICER_PATHS.cryptoCard,
+      { protocol: PROTOCOL_VERSION, tokens, mks },
+      CryptoCardAnswerSchema,
+    );
     context.say('crypto-card tokens translated and recorded');
     if (options.keepOld !== true) {
       for (const [serial, session] of sessions) {

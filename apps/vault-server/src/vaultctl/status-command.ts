@@ -20,16 +20,24 @@ import { remoteModulePort } from './remote-module-port.js';
 export async function statusCommand(context: CliContext): Promise<void> {
   const { modules } = await context.client.get(OFFICER_PATHS.modules, ModuleListAnswerSchema);
   const wanted = context.options.module;
-  const chosen: PoolModuleInfo[] = wanted === undefined ? modules : modules.filter((m) => m.serial === wanted);
+  const chosen: PoolModuleInfo[] =
+    wanted === undefined ? modules : modules.filter((m) => m.serial === wanted);
   if (chosen.length === 0) throw fromWireError({ code: 'INVALID_FIELD', field: 'module' });
   const rows = [];
   for (const pool of chosen) {
     const nonce = toBase64(randomBytes(16));
-    const outcome = await remoteModulePort(context.client, pool.serial).dispatch({ command: 'get-status', body: { nonce } });
+    const outcome = await remoteModulePort(context.client, pool.serial).dispatch({
+      command: 'get-status',
+      body: { nonce },
+    });
     if (!outcome.ok) throw fromWireError(outcome.error);
     const pinned = await context.pinnedModuleKey(pool.serial);
-    const status = pinned === null ? ModuleStatusSchema.parse(outcome.result) : verifyStatus(outcome.result, pinned, nonce);
-    if (pinned === null) context.say(`${pool.serial}: no pinned module key, status NOT verified (give --credentials)`);
+    const status =
+      pinned === null
+        ? ModuleStatusSchema.parse(outcome.result)
+        : verifyStatus(outcome.result, pinned, nonce);
+    if (pinned === null)
+      context.say(`${pool.serial}: no pinned module key, status NOT verified (give --credentials)`);
     rows.push({
       serial: pool.serial,
       verified: pinned !== null,
@@ -44,7 +52,8 @@ export async function statusCommand(context: CliContext): Promise<void> {
       bootCount: status.bootCount,
       auditSequence: status.auditSequence,
       time: new Date(status.time).toISOString(),
-      moduleKeyFingerprint: status.modulePublicKey === null ? null : moduleKeyFingerprint(status.modulePublicKey),
+      moduleKeyFingerprint:
+        status.modulePublicKey === null ? null : moduleKeyFingerprint(status.modulePublicKey),
     });
   }
   context.print(rows);

@@ -12,7 +12,12 @@ export interface VaultClientOptions {
 
 export interface VaultClient {
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>;
-  send<S extends z.ZodType>(method: 'POST' | 'PUT', path: string, body: unknown, schema: S): Promise<z.output<S>>;
+  send<S extends z.ZodType>(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    schema: S,
+  ): Promise<z.output<S>>;
 }
 
 /**
@@ -49,7 +54,13 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
             try {
               resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) });
             } catch (cause) {
-              reject(new IndiciumError('MALFORMED_REQUEST', { field: 'answer', detail: `HTTP ${res.statusCode}: not JSON`, cause }));
+              reject(
+                new IndiciumError('MALFORMED_REQUEST', {
+                  field: 'answer',
+                  detail: `HTTP ${res.statusCode}: not JSON`,
+                  cause,
+                }),
+              );
             }
           });
           res.on('error', reject);
@@ -58,7 +69,13 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
       req.on('timeout', () => req.destroy(new IndiciumError('TIMEOUT', { detail: `${method} ${path}` })));
       req.on('error', (error) => {
         if (error instanceof IndiciumError) reject(error);
-        else reject(new IndiciumError('VAULT_UNREACHABLE', { detail: `${base.origin}: ${error.message}`, cause: error }));
+        else
+          reject(
+            new IndiciumError('VAULT_UNREACHABLE', {
+              detail: `${base.origin}: ${error.message}`,
+              cause: error,
+            }),
+          );
       });
       req.end(payload);
     });
@@ -70,7 +87,10 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
     }
     const parsed = schema.safeParse(out.json);
     if (!parsed.success) {
-      throw new IndiciumError('MALFORMED_REQUEST', { field: 'answer', detail: parsed.error.issues[0]?.message ?? 'invalid' });
+      throw new IndiciumError('MALFORMED_REQUEST', {
+        field: 'answer',
+        detail: parsed.error.issues[0]?.message ?? 'invalid',
+      });
     }
     return parsed.data;
   };

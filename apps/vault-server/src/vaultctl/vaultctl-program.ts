@@ -1,5 +1,12 @@
+import {
+  IndiciumError,
+  ModuleListAnswerSchema,
+  OFFICER_PATHS,
+  PROTOCOL_VERSION,
+  SetInServiceAnswerSchema,
+  toWireError,
+} from '@indicium/protocol';
 import { Command, CommanderError } from 'commander';
-import { IndiciumError, ModuleListAnswerSchema, OFFICER_PATHS, toWireError } from '@indicium/protocol';
 import { addModuleCommand } from './add-module-command.js';
 import { auditExportCommand, auditVerifyCommand } from './audit-commands.js';
 import { type CliContext, type CliIo, createCliContext, type GlobalOptions } from './cli-context.js';
@@ -42,13 +49,22 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
   const program = new Command('vaultctl')
     .description('Indicium vault officer CLI: module sessions, key ceremonies, access control, audit')
     .option('--vault <url>', 'the vault (env VAULTCTL_VAULT)', undefined)
-    .option('--data-dir <dir>', "the vault's data directory (env INDICIUM_DATA_DIR, default ~/.indicium/vault)")
-    .option('--ca <file>', "CA certificate the vault's TLS chains to (default <data-dir>/tls/dev-ca.cert.pem)")
+    .option(
+      '--data-dir <dir>',
+      "the vault's data directory (env INDICIUM_DATA_DIR, default ~/.indicium/vault)",
+    )
+    .option(
+      '--ca <file>',
+      "CA certificate the vault's TLS chains to (default <data-dir>/tls/dev-ca.cert.pem)",
+    )
     .option('--module <serial>', 'the module to talk to, e.g. M0001')
     .option('--as <userId>', 'the officer to log on as')
     .option('--credentials <file>', 'officers.json: passphrases and pinned module keys')
     .option('--passphrase-stdin', 'read the passphrase from standard input instead of a prompt')
-    .option('--module-key <base64>', "pin the module's key (SPKI DER, base64) instead of reading it from a file")
+    .option(
+      '--module-key <base64>',
+      "pin the module's key (SPKI DER, base64) instead of reading it from a file",
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -56,7 +72,8 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
       writeErr: (s) => io.stderr.write(s),
     });
 
-  const withContext = (run: (context: CliContext, options: CommandOptions, command: Command) => Promise<void | boolean>) =>
+  const withContext =
+    (run: (context: CliContext, options: CommandOptions, command: Command) => Promise<unknown>) =>
     async (...args: unknown[]) => {
       const command = args.at(-1) as Command;
       const context = await createCliContext(command.optsWithGlobals() as GlobalOptions, io);
@@ -64,14 +81,26 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
       if (outcome === false) code = EXIT.refused;
     };
 
-  program.command('status').description('Signed status of every module (or --module)').action(withContext(statusCommand));
+  program
+    .command('status')
+    .description('Signed status of every module (or --module)')
+    .action(withContext(statusCommand));
   program
     .command('modules')
     .description('The modules of the pool: in service, requests in flight, restarts')
-    .action(withContext(async (c) => c.print((await c.client.get(OFFICER_PATHS.modules, ModuleListAnswerSchema)).modules)));
-  program.command('logon').description('Check an officer\'s credentials: Logon, Query Role, Logoff').action(withContext(logonCommand));
+    .action(
+      withContext(async (c) =>
+        c.print((await c.client.get(OFFICER_PATHS.modules, ModuleListAnswerSchema)).modules),
+      ),
+    );
+  program
+    .command('logon')
+    .description("Check an officer's credentials: Logon, Query Role, Logoff")
+    .action(withContext(logonCommand));
   for (const spec of OFFICER_COMMANDS) {
-    const sub = program.command(spec.name).description(`${spec.summary} [${spec.role}; module command ${spec.command}]`);
+    const sub = program
+      .command(spec.name)
+      .description(`${spec.summary} [${spec.role}; module command ${spec.command}]`);
     for (const option of spec.options ?? []) {
       if (option.required === true) sub.requiredOption(option.flags, option.description);
       else sub.option(option.flags, option.description);
@@ -86,12 +115,35 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     .action(
       withContext(async (context, options, command) => {
         const body = JSON.parse(String(options.body)) as unknown;
-        await officerAction({ name: 'call', command: String(command.args[0]), role: '', summary: '', body: () => body })(context, options);
+        await officerAction({
+          name: 'call',
+          command: String(command.args[0]),
+          role: '',
+          summary: '',
+          body: () => body,
+        })(context, options);
+      }),
+    );
+  program
+    .command('restart-module')
+    .description('Reboot --module over its NVM (clears a session a dead client left open; boot rules apply)')
+    .action(
+      withContext(async (c) => {
+        const path = OFFICER_PATHS.restart.replace('{serial}', encodeURIComponent(c.requireModule()));
+        const answer = await c.client.send(
+          'POST',
+          path,
+          { protocol: PROTOCOL_VERSION },
+          SetInServiceAnswerSchema,
+        );
+        c.print(answer.module);
       }),
     );
   program
     .command('add-module')
-    .description('Add a module to the running vault: new worker + NVM, cloned from --source through the share commands')
+    .description(
+      'Add a module to the running vault: new worker + NVM, cloned from --source through the share commands',
+    )
     .requiredOption('--source <serial>', 'an Operational module holding an exportable MKS')
     .option('--n <n>', 'shares to create', '3')
     .option('--k <k>', 'threshold', '2')
@@ -99,7 +151,9 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     .action(withContext(addModuleCommand));
   program
     .command('rollover')
-    .description('Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card, delete the old')
+    .description(
+      'Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card, delete the old',
+    )
     .option('--keep-old', 'stop before deleting the old MKS')
     .action(withContext(rolloverCommand));
   const audit = program.command('audit').description('The audit log the vault stored for a module');
@@ -107,19 +161,25 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     .command('export')
     .description('Write the entries as JSON lines (to --out or standard output)')
     .option('--out <file>', 'a new file')
-    .action(withContext(async (c, o) => auditExportCommand(c, typeof o.out === 'string' ? o.out : undefined)));
+    .action(
+      withContext(async (c, o) => auditExportCommand(c, typeof o.out === 'string' ? o.out : undefined)),
+    );
   audit
     .command('verify')
     .description("Verify a module's chain, signatures and completeness (as the Auditor, --as)")
     .option('--file <file>', 'JSON lines to verify (default: what the vault stored)')
-    .action(withContext(async (c, o) => auditVerifyCommand(c, typeof o.file === 'string' ? o.file : undefined)));
+    .action(
+      withContext(async (c, o) => auditVerifyCommand(c, typeof o.file === 'string' ? o.file : undefined)),
+    );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
         ? EXIT.ok
         : EXIT.usage;
     }

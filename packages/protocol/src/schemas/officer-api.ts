@@ -14,6 +14,8 @@ export const OFFICER_PATHS = Object.freeze({
   modules: '/v1/officer/modules',
   dispatch: '/v1/officer/modules/{serial}/dispatch',
   inService: '/v1/officer/modules/{serial}/in-service',
+  /** Reboots a module over its NVM: clears a session a dead client left open (DESIGN §3.2). */
+  restart: '/v1/officer/modules/{serial}/restart',
   audit: '/v1/officer/modules/{serial}/audit',
   cryptoCard: '/v1/officer/crypto-card',
 } as const);
@@ -83,6 +85,8 @@ export const AddModuleAnswerSchema = z.strictObject({
   protocol: ProtocolVersionSchema,
   module: PoolModuleInfoSchema,
 });
+
+export const RestartModuleRequestSchema = z.strictObject({ protocol: ProtocolVersionSchema });
 
 export const SetInServiceRequestSchema = z.strictObject({
   protocol: ProtocolVersionSchema,
