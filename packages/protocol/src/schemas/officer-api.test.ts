@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CryptoCardAnswerSchema,
+  ModuleOutcomeSchema,
+  ModuleSerialSchema,
+  OFFICER_PATHS,
+  OFFICER_PLAIN_COMMANDS,
+  OfficerDispatchRequestSchema,
+  SetInServiceRequestSchema,
+} from './officer-api.js';
+
+describe('officer API schemas', () => {
+  it('module serials are safe path segments', () => {
+    for (const ok of ['M0001', 'TEST-MODULE-0001', 'a'])
+      expect(ModuleSerialSchema.safeParse(ok).success).toBe(true);
+    for (const bad of ['', '../x', 'a/b', '-M1', 'M 1', 'x'.repeat(33), 'M1\n']) {
+      expect(ModuleSerialSchema.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('every path sits under /v1/officer', () => {
+    for (const path of Object.values(OFFICER_PATHS)) expect(path.startsWith('/v1/officer/')).toBe(true);
+  });
+
+  it('only status, session opening, initialization, audit entries and reset travel unsealed', () => {
+    expect([...OFFICER_PLAIN_COMMANDS].sort()).toEqual([
+      'create-audit-entry',
+      'get-status',
+      'open-session',
+      'reset',
+      'start-initialization',
+    ]);
+  });
+
+  it('a dispatch request is the protocol version and one module request, nothing else', () => {
+    const good = { protocol: 1, request: { command: 'get-status', body: {} } };
+    expect(OfficerDispatchRequestSchema.safeParse(good).success).toBe(true);
+    expect(OfficerDispatchRequestSchema.safeParse({ ...good, protocol: 2 }).success).toBe(false);
+    expect(OfficerDispatchRequestSchema.safeParse({ ...good, module: 'M0001' }).success).toBe(false);
+    expect(
+      OfficerDispatchRequestSchema.safeParse({ protocol: 1, request: { command: 'Get_Status' } }).success,
+    ).toBe(false);
+  });
+
+  it('outcomes are ok or a coded failure', () => {
+    expect(ModuleOutcomeSchema.safeParse({ ok: true, result: { a: 1 } }).success).toBe(true);
+    expect(ModuleOutcomeSchema.safeParse({ ok: false, error: { code: 'LOGON_FAILED' } }).success).toBe(true);
+    expect(ModuleOutcomeSchema.safeParse({ ok: false, error: { code: 'oops' } }).success).toBe(false);
+    expect(ModuleOutcomeSchema.safeParse({ ok: true, stack: 'x' }).success).toBe(false);
+  });
+
+  it('in-service and crypto-card bodies are strict', () => {
+    expect(SetInServiceRequestSchema.safeParse({ protocol: 1, inService: true }).success).toBe(true);
+    expect(SetInServiceRequestSchema.safeParse({ protocol: 1, inService: 'yes' }).success).toBe(false);
+    const card = { protocol: 1, tokens: { cardVersion: 1 }, mks: { version: 1, kcv: '0'.repeat(32) } };
+    expect(CryptoCardAnswerSchema.safeParse(card).success).toBe(true);
+    expect(CryptoCardAnswerSchema.safeParse({ ...card, mks: { version: 1, kcv: 'XYZ' } }).success).toBe(
+      false,
+    );
+  });
+});
