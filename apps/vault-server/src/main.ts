@@ -1,6 +1,6 @@
 /**
  * The vault's composition root (DESIGN §6): config → logger → data directory and secrets → TLS →
- * postal CA → store → module pool → services and routes → HTTPS listen; then it says what to do
+ * store → module pool (first run: the key ceremony) → services and routes → HTTPS listen; then it says what to do
  * next. Run with `npm start` (root) or
  * `node --conditions=@indicium/source --import tsx apps/vault-server/src/main.ts [--port N] [--data-dir DIR]`.
  */
@@ -13,6 +13,7 @@ import { createSessionAuthenticator } from './accounts/create-session-authentica
 import { createLoginThrottle } from './accounts/login-throttle.js';
 import { openPostalCa } from './ca/open-postal-ca.js';
 import { ensurePrivateDirectory } from './ca/private-files.js';
+import { openVault } from './ceremony/open-vault.js';
 import { flagForField, loadConfig } from './config/config.js';
 import { ensureServerSecrets } from './config/server-secrets.js';
 import { createApp } from './http/create-app.js';
@@ -20,13 +21,13 @@ import { createHttpsServer, listen } from './http/listen.js';
 import { loadTls } from './http/load-tls.js';
 import { publicRoutes } from './http/public/public-routes.js';
 import type { Route } from './http/route.js';
+import { createOfficerRouter, OFFICER_MOUNT_PATH } from './officers/officer-router.js';
 import { openapiRoute } from './openapi/openapi-route.js';
 import { createLogger } from './ops/create-logger.js';
 import { createMetrics } from './ops/create-metrics.js';
 import { createGracefulShutdown, type GracefulShutdown } from './ops/graceful-shutdown.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import { printNextSteps } from './ops/print-next-steps.js';
-import { createModulePool } from './pool/module-pool.js';
 import { createStore } from './store/create-store.js';
 
 async function packageVersion(): Promise<string> {
@@ -47,13 +48,18 @@ async function main(): Promise<void> {
   await ensurePrivateDirectory(config.dataDir);
   const { sessionKey } = await ensureServerSecrets(join(config.dataDir, 'secrets'));
   const tls = await loadTls(config);
-  const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'postal-ca'));
   const store = await createStore({ kind: 'sqlite', path: join(config.dataDir, 'vault.db') });
-  const pool = await createModulePool({
+  // On first run this makes the postal CA, the provider key and the modules, and runs the key
+  // ceremony unattended (master, clones through share export/import, crypto-card initialisation).
+  const vault = await openVault({
     dataDir: config.dataDir,
     modules: config.poolSize,
     logger: log.child({ component: 'pool' }),
+    progress: (line) => log.info({ component: 'ceremony' }, line),
   });
+  const { pool } = vault;
+  // The same directory openVault made the postal CA in on first run.
+  const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'ca', 'postal'));
 
   const metrics = createMetrics();
   let shutdown: GracefulShutdown | undefined;
@@ -77,6 +83,8 @@ async function main(): Promise<void> {
 
   const app = createApp({
     routes,
+    // The router refuses non-loopback peers itself too; the app's guard makes it hold twice.
+    mounts: [{ path: OFFICER_MOUNT_PATH, auth: 'local', router: createOfficerRouter(vault) }],
     sessions: createSessionAuthenticator({ store, sessionKey }),
     metrics,
     log: log.child({ component: 'http' }),
@@ -90,7 +98,7 @@ async function main(): Promise<void> {
     // The HTTP drain already waited for every answer, and an answer leaves only after its commit;
     // the pool then finishes queued module work, and the store commits whatever is still queued.
     steps: [
-      { name: 'pool', run: () => pool.close() },
+      { name: 'pool', run: () => vault.close() },
       { name: 'store', run: () => store.close() },
     ],
   });
@@ -98,7 +106,13 @@ async function main(): Promise<void> {
   const port = await listen(server, config.port, config.host);
   const url = `https://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, port, modules: pool.serials().length }, 'vault listening');
-  printNextSteps(process.stderr, { url, dataDir: config.dataDir, devCaFile: tls.devCaFile });
+  printNextSteps(process.stderr, {
+    url,
+    dataDir: config.dataDir,
+    devCaFile: tls.devCaFile,
+    officersFile: vault.officersPath,
+    firstRun: vault.firstRun,
+  });
 }
 
 main().catch((error: unknown) => {

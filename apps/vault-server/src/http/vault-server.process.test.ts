@@ -64,7 +64,7 @@ function errorOf(answer: HttpAnswer): { code: string; field?: string; details?: 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'indicium-vault-'));
   // The postal CA and a meter certificate, made the way MeterGen will: the vault opens this CA.
-  const { ca } = await openPostalCa(join(dataDir, 'postal-ca'));
+  const { ca } = await openPostalCa(join(dataDir, 'ca', 'postal'));
   postalCaPem = ca.certificatePem;
   meterKeys = await generateP256KeyPair();
   const pem = await issueMeterCertificate(ca, {
@@ -237,6 +237,18 @@ describe('operations', () => {
     const everything = JSON.stringify(vault.logs);
     expect(everything).not.toContain('correct horse');
     expect(everything).not.toContain('__Host-indicium-session=');
+  });
+});
+
+describe('officer endpoint', () => {
+  it('is mounted under /v1/officer for the local machine, answered by the pool of the first-run ceremony', async () => {
+    const answer = await vault.request('GET', '/v1/officer/modules');
+    expect(answer.status).toBe(200);
+    const body = answer.json<{ protocol: number; modules: { serial: string; inService: boolean }[] }>();
+    expect(body.modules.length).toBeGreaterThanOrEqual(2);
+    expect(body.modules.every((module) => module.inService)).toBe(true);
+    const metrics = (await vault.request('GET', '/metrics')).text;
+    expect(metrics).toContain('route="/v1/officer/*",status="200"');
   });
 });
 

@@ -1,19 +1,25 @@
-import { join } from 'node:path';
-
 /**
  * The start banner a person reads (not a log line): where the vault answers, where its officer
  * credentials and data live, and how to make a browser or a program trust the development CA.
  */
 export function printNextSteps(
   out: NodeJS.WritableStream,
-  info: { readonly url: string; readonly dataDir: string; readonly devCaFile: string | null },
+  info: {
+    readonly url: string;
+    readonly dataDir: string;
+    readonly devCaFile: string | null;
+    readonly officersFile: string;
+    /** True when this start ran the first-run key ceremony and wrote the officer credentials. */
+    readonly firstRun: boolean;
+  },
 ): void {
   const lines = [
     '',
     `Indicium vault is running at ${info.url}`,
     '',
     `  Data directory:       ${info.dataDir} (owner-only; back it up, never share it)`,
-    `  Officer credentials:  ${join(info.dataDir, 'officers')} (readable by you only; keep them offline)`,
+    `  Officer credentials:  ${info.officersFile} (mode 0600${info.firstRun ? ', written just now' : ''}): hand them to`,
+    '                        the officers, then move the file offline; vaultctl uses them for every officer command',
     `  Health:               ${info.url}/healthz   readiness: ${info.url}/readyz`,
     `  API description:      ${info.url}/v1/openapi.json`,
   ];

@@ -75,7 +75,7 @@ export async function startVaultProcess(
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`vault did not start in time:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`vault did not start in time:\n${stderr}`)), 180_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let newline = buffered.indexOf('\n');
