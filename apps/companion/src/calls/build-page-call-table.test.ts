@@ -135,7 +135,7 @@ beforeEach(async () => {
   stages.length = 0;
 });
 
-describe('print through the page-call table (DESIGN §4.3, §7)', () => {
+describe('print through the page-call table (DESIGN §4.3, §7)', { timeout: 30_000 }, () => {
   it('needs the session unlocked, and asks the vault nothing before', async () => {
     await expectCode(call('print', printRequest()), 'COMPANION_LOCKED');
     expect(vault.calls).toBe(0);

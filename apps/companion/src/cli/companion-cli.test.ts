@@ -55,7 +55,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-describe('companion CLI (DESIGN §7)', () => {
+describe('companion CLI (DESIGN §7)', { timeout: 40_000 }, () => {
   it('has --help on every command', async () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);

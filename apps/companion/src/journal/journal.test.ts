@@ -46,7 +46,7 @@ async function expectCode(promise: Promise<unknown>, code: string, field?: strin
   return error as IndiciumError;
 }
 
-describe('Journal (DESIGN §7)', () => {
+describe('Journal (DESIGN §7)', { timeout: 20_000 }, () => {
   it('journals an issued indicium durably, owner-only, and reads it back in a new process view', async () => {
     const f = files();
     const journal = await Journal.open(f);

@@ -89,7 +89,7 @@ function expectError(
   if (field !== undefined) expect((message.error as { field?: string }).field).toBe(field);
 }
 
-describe('the native-messaging host as a real child process (DESIGN §4.1)', () => {
+describe('the native-messaging host as a real child process (DESIGN §4.1)', { timeout: 30_000 }, () => {
   let host: HostProcess;
   beforeAll(() => {
     host = new HostProcess([`chrome-extension://${EXTENSION_ID}/`], env);
@@ -286,7 +286,7 @@ describe('the native-messaging host as a real child process (DESIGN §4.1)', () 
   });
 });
 
-describe('the host refuses callers and versions it was not installed for', () => {
+describe('the host refuses callers and versions it was not installed for', { timeout: 40_000 }, () => {
   it('an unknown extension id: EXTENSION_NOT_ALLOWED to every frame, the process still serving', async () => {
     const host = new HostProcess([`chrome-extension://${OTHER_EXTENSION_ID}/`], env);
     host.send(HELLO);

@@ -11,6 +11,9 @@ import { FrameDecoder } from './frame-codec.js';
 import { FrameWriter } from './frame-writer.js';
 import { NativeHostSession } from './native-host-session.js';
 
+/** Frames read but not yet handled before the host stops reading stdin. */
+const MAX_WAITING_FRAMES = 64;
+
 export interface NativeHostOptions {
   /** The host's arguments as the browser gave them (process.argv.slice(2)). */
   readonly args: readonly string[];
@@ -51,9 +54,21 @@ export async function runNativeHost(options: NativeHostOptions): Promise<void> {
   let queue = Promise.resolve();
   logger.info({ caller: options.args[0] ?? null }, 'host started');
 
+  // Requests run one at a time; a browser that sends faster than they finish is slowed down by
+  // pausing stdin, so the queue of waiting frames stays bounded.
+  let waiting = 0;
   await new Promise<void>((resolve) => {
     options.stdin.on('data', (chunk: Buffer) => {
-      for (const frame of decoder.push(chunk)) queue = queue.then(() => session.handle(frame));
+      for (const frame of decoder.push(chunk)) {
+        waiting += 1;
+        if (waiting >= MAX_WAITING_FRAMES) options.stdin.pause();
+        queue = queue
+          .then(() => session.handle(frame))
+          .finally(() => {
+            waiting -= 1;
+            if (waiting < MAX_WAITING_FRAMES / 2 && options.stdin.isPaused()) options.stdin.resume();
+          });
+      }
     });
     options.stdin.on('end', resolve);
     options.stdin.on('error', (error) => {

@@ -50,7 +50,7 @@ async function expectCode(promise: Promise<unknown>, code: string, field?: strin
   if (field !== undefined) expect((error as IndiciumError).field).toBe(field);
 }
 
-describe('printing through CUPS (DESIGN §7)', () => {
+describe('printing through CUPS (DESIGN §7)', { timeout: 60_000 }, () => {
   it('lists the queues from lpstat, and the configured folders', async () => {
     const state = await readCupsState();
     expect(state.scheduler).toBe('running');

@@ -64,7 +64,7 @@ async function expectCode(promise: Promise<unknown> | (() => unknown), code: str
   if (field !== undefined) expect((caught as IndiciumError).field).toBe(field);
 }
 
-describe('SecretStore (DESIGN §4.2 step 4)', () => {
+describe('SecretStore (DESIGN §4.2 step 4)', { timeout: 20_000 }, () => {
   it('seals the HMK owner-only in an owner-only directory, and never writes it in clear', async () => {
     const { file, first } = await freshStore();
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -185,7 +185,7 @@ describe('SecretStore (DESIGN §4.2 step 4)', () => {
   });
 });
 
-describe('a tampered secrets file is refused (LOCAL_STORE_CORRUPT)', () => {
+describe('a tampered secrets file is refused (LOCAL_STORE_CORRUPT)', { timeout: 20_000 }, () => {
   async function tampered(edit: (json: Record<string, unknown>) => void): Promise<SecretStore> {
     const { file } = await freshStore();
     const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
