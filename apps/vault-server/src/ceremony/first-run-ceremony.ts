@@ -1,4 +1,5 @@
 import type { ModulePort } from '@indicium/crypto-module';
+import { IndiciumError } from '@indicium/protocol';
 import type { OfficerSession } from '../officers/officer-session.js';
 import type { ModuleCredentials, OfficerCredential, OfficersFile } from '../officers/officers-file.js';
 import { OFFICERS_FILE_FORMAT } from '../officers/officers-file.js';
@@ -55,7 +56,8 @@ export async function runFirstRunCeremony(options: FirstRunCeremonyOptions): Pro
   const say = options.progress ?? (() => undefined);
   const serials = pool.serials();
   const [masterSerial] = serials;
-  if (masterSerial === undefined) throw new Error('the pool has no module');
+  if (masterSerial === undefined)
+    throw new IndiciumError('INVALID_FIELD', { field: 'modules', detail: 'the pool has no module' });
   const port = (serial: string): ModulePort => ({ dispatch: (r) => pool.dispatch(r, { module: serial }) });
 
   say(`initializing ${serials.length} modules (officers with generated passphrases)`);

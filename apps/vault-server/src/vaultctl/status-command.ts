@@ -32,15 +32,20 @@ export async function statusCommand(context: CliContext): Promise<void> {
     });
     if (!outcome.ok) throw fromWireError(outcome.error);
     const pinned = await context.pinnedModuleKey(pool.serial);
-    const status =
-      pinned === null
-        ? ModuleStatusSchema.parse(outcome.result)
-        : verifyStatus(outcome.result, pinned, nonce);
-    if (pinned === null)
-      context.say(`${pool.serial}: no pinned module key, status NOT verified (give --credentials)`);
+    const unchecked = ModuleStatusSchema.parse(outcome.result);
+    // An Uninitialized module has no module key yet, so nothing to verify; say so.
+    const verifiable = pinned !== null && unchecked.signature !== null;
+    const status = verifiable ? verifyStatus(outcome.result, pinned, nonce) : unchecked;
+    if (!verifiable) {
+      const why =
+        unchecked.signature === null
+          ? 'unsigned (no module key)'
+          : 'no pinned module key (give --credentials)';
+      context.say(`${pool.serial}: status NOT verified: ${why}`);
+    }
     rows.push({
       serial: pool.serial,
-      verified: pinned !== null,
+      verified: verifiable,
       inService: pool.inService,
       inFlight: pool.inFlight,
       restarts: pool.restarts,

@@ -1,4 +1,5 @@
 import {
+  fromWireError,
   IndiciumError,
   ModuleListAnswerSchema,
   OFFICER_PATHS,
@@ -12,6 +13,7 @@ import { auditExportCommand, auditVerifyCommand } from './audit-commands.js';
 import { type CliContext, type CliIo, createCliContext, type GlobalOptions } from './cli-context.js';
 import { logonCommand } from './logon-command.js';
 import { type CommandOptions, OFFICER_COMMANDS, type OfficerCommandSpec } from './officer-commands.js';
+import { remoteModulePort } from './remote-module-port.js';
 import { rolloverCommand } from './rollover-command.js';
 import { statusCommand } from './status-command.js';
 
@@ -122,6 +124,40 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
           summary: '',
           body: () => body,
         })(context, options);
+      }),
+    );
+  const plain = (command: string, body: (o: CommandOptions) => unknown) =>
+    withContext(async (c, o) => {
+      const outcome = await remoteModulePort(c.client, c.requireModule()).dispatch({
+        command,
+        body: body(o),
+      });
+      if (!outcome.ok) throw fromWireError(outcome.error);
+      c.print(outcome.result);
+    });
+  program
+    .command('create-audit-entry')
+    .description('Ask --module for a signed audit entry now (DESIGN §3.5) [no role]')
+    .option('--reason <text>', 'why, recorded in the entry')
+    .action(plain('create-audit-entry', (o) => (typeof o.reason === 'string' ? { reason: o.reason } : {})));
+  program
+    .command('reset')
+    .description('Zeroize --module: every key, officer and the MKS; back to Uninitialized [no role]')
+    .requiredOption('--yes-zeroize', 'confirm: the module forgets everything')
+    .action(
+      withContext(async (c) => {
+        // Out of service first, so the pool sends no PSD work to a module that can no longer do it.
+        const serial = c.requireModule();
+        const path = OFFICER_PATHS.inService.replace('{serial}', encodeURIComponent(serial));
+        await c.client.send(
+          'POST',
+          path,
+          { protocol: PROTOCOL_VERSION, inService: false },
+          SetInServiceAnswerSchema,
+        );
+        const outcome = await remoteModulePort(c.client, serial).dispatch({ command: 'reset', body: {} });
+        if (!outcome.ok) throw fromWireError(outcome.error);
+        c.print({ module: serial, reset: true, inService: false });
       }),
     );
   program

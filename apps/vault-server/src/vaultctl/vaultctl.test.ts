@@ -390,6 +390,25 @@ describe('vaultctl officer commands', () => {
     expect(JSON.parse(refused.out).valid).toBe(false);
   });
 
+  it('create-audit-entry makes a signed entry that the chain keeps', async () => {
+    const made = await vaultctl(['--module', 'M0002', 'create-audit-entry', '--reason', 'shift change']);
+    expect(made.code).toBe(0);
+    const last = (await vault.audit.read('M0002')).at(-1);
+    expect(last).toMatchObject({ command: 'create-audit-entry', data: { reason: 'shift change' } });
+    expect(last?.signature).not.toBeNull();
+    const verified = await vaultctl([
+      '--credentials',
+      credentials,
+      '--module',
+      'M0002',
+      '--as',
+      'auditor',
+      'audit',
+      'verify',
+    ]);
+    expect(JSON.parse(verified.out)).toMatchObject({ valid: true });
+  });
+
   it('add-module clones a new module through the share commands and puts it in service', async () => {
     const out = await vaultctl(['--credentials', credentials, 'add-module', '--source', 'M0002']);
     expect(out.err).toContain('key-check value');
@@ -433,5 +452,17 @@ describe('vaultctl officer commands', () => {
     const dead = await vaultctl([...as('so', 'M0003'), 'update-crypto-card', '--tokens', oldTokens]);
     expect(dead.code).toBe(1);
     expect(dead.err).toContain('TOKEN_INVALID');
+  });
+
+  it('reset needs its confirmation, takes the module out of service, then zeroizes it', async () => {
+    expect((await vaultctl(['--module', 'M0003', 'reset'])).code).toBe(2);
+    const reset = await vaultctl(['--module', 'M0003', 'reset', '--yes-zeroize']);
+    expect(reset.code).toBe(0);
+    expect(vault.pool.info().find((m) => m.serial === 'M0003')?.inService).toBe(false);
+    const status = JSON.parse((await vaultctl(['--module', 'M0003', 'status'])).out) as {
+      state: string;
+      inService: boolean;
+    }[];
+    expect(status[0]).toMatchObject({ state: 'U', inService: false });
   });
 });
