@@ -1,8 +1,8 @@
 import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { BROWSER_TARGETS, type BrowserTarget, extensionManifest } from './extension-manifest.js';
+import { type BrowserTarget, extensionManifest } from './extension-manifest.js';
 import { iconPng } from './icon-png.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,19 +48,19 @@ export async function buildExtension(options: BuildOptions): Promise<BuiltExtens
   });
   const version = (JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string })
     .version;
-  const built: Partial<Record<BrowserTarget, string>> = {};
-  for (const target of BROWSER_TARGETS) {
+  const writeTarget = async (target: BrowserTarget): Promise<string> => {
     const dir = join(options.outDir, target);
     await mkdir(join(dir, 'icons'), { recursive: true });
-    for (const name of Object.keys(ENTRY_POINTS))
+    for (const name of Object.keys(ENTRY_POINTS)) {
       await copyFile(join(staging, `${name}.js`), join(dir, `${name}.js`));
-    for (const file of STATIC_FILES)
-      await copyFile(join(ROOT, file), join(dir, file.split('/').at(-1) ?? file));
+    }
+    for (const file of STATIC_FILES) await copyFile(join(ROOT, file), join(dir, basename(file)));
     for (const size of [48, 128]) await writeFile(join(dir, 'icons', `icon-${size}.png`), iconPng(size));
     const manifest = extensionManifest(target, { version, allowedOrigins: options.allowedOrigins });
     await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    built[target] = dir;
-  }
+    return dir;
+  };
+  const built = { chrome: await writeTarget('chrome'), firefox: await writeTarget('firefox') };
   await rm(staging, { recursive: true, force: true });
-  return { chrome: built.chrome ?? '', firefox: built.firefox ?? '' };
+  return built;
 }

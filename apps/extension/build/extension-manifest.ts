@@ -2,7 +2,6 @@ import { contentScriptMatches } from './allowed-origins.js';
 import { DEVELOPMENT_PUBLIC_KEY, FIREFOX_EXTENSION_ID } from './development-key.js';
 
 export type BrowserTarget = 'chrome' | 'firefox';
-export const BROWSER_TARGETS: readonly BrowserTarget[] = Object.freeze(['chrome', 'firefox']);
 
 export interface ManifestOptions {
   readonly version: string;
