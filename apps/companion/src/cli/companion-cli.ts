@@ -11,9 +11,10 @@ import { COMPANION_VERSION } from '../companion-version.js';
 import { emptyConfig, readConfig } from '../config/companion-config.js';
 import { companionPaths, resolveDataDir } from '../config/companion-paths.js';
 import { runDoctor } from '../doctor/run-doctor.js';
-import { installCompanion, uninstallCompanion } from '../install/install-companion.js';
+import { installCompanion } from '../install/install-companion.js';
 import { currentLauncherTarget } from '../install/launcher-script.js';
 import { BROWSERS, type Browser } from '../install/native-manifest.js';
+import { uninstallCompanion } from '../install/uninstall-companion.js';
 import { readPassphrase } from './read-passphrase.js';
 
 /** The CLI's world: streams and environment, so tests run it in-process. */

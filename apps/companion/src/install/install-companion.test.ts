@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfig } from '../config/companion-config.js';
 import { encodeFrame, FrameDecoder } from '../native/frame-codec.js';
 import { makeTestPki, startCaServer, type TestPki } from './fake-vault-tls.fixture.js';
-import { type InstallOptions, installCompanion, uninstallCompanion } from './install-companion.js';
+import { type InstallOptions, installCompanion } from './install-companion.js';
 import { currentLauncherTarget } from './launcher-script.js';
 import { BROWSERS } from './native-manifest.js';
 import { caFingerprint, probeVault } from './pinned-vault.js';
+import { uninstallCompanion } from './uninstall-companion.js';
 
 const EXT = 'abcdefghijklmnopabcdefghijklmnop';
 const FIREFOX_ID = 'indicium@example.org';
