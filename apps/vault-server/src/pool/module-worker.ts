@@ -8,9 +8,28 @@ const BOOTSTRAP = new URL('./module-worker.bootstrap.mjs', import.meta.url);
 const ENTRY = new URL('./module.worker.ts', import.meta.url);
 const SOURCE_CONDITION = '--conditions=@indicium/source';
 
-/** The worker's Node flags: the parent's, plus the source condition so workspace imports resolve. */
-function workerExecArgv(): string[] {
-  const argv = [...process.execArgv];
+/** Flags a worker may inherit: module resolution and loaders, warnings, source maps. */
+const INHERITED =
+  /^(--conditions|-C|--import|--require|-r|--loader|--experimental-[a-z-]+|--no-warnings|--no-deprecation|--enable-source-maps)(=|$)/;
+const TAKES_VALUE = new Set(['--conditions', '-C', '--import', '--require', '-r', '--loader']);
+
+/**
+ * The worker's Node flags: the parent's resolution and loader flags (so a worker resolves and
+ * loads modules as its parent does), plus the source condition for workspace imports. Others,
+ * such as `--inspect` or V8 heap sizes, are per process and would make `new Worker` throw.
+ */
+export function workerExecArgv(parent: readonly string[] = process.execArgv): string[] {
+  const argv: string[] = [];
+  for (let i = 0; i < parent.length; i += 1) {
+    const flag = parent[i] as string;
+    if (!INHERITED.test(flag)) continue;
+    argv.push(flag);
+    const value = parent[i + 1];
+    if (TAKES_VALUE.has(flag) && value !== undefined) {
+      argv.push(value);
+      i += 1;
+    }
+  }
   return argv.includes(SOURCE_CONDITION) ? argv : [...argv, SOURCE_CONDITION];
 }
 
