@@ -11,6 +11,7 @@ import { accountRoutes } from './accounts/account-routes.js';
 import { createAccountService } from './accounts/account-service.js';
 import { createSessionAuthenticator } from './accounts/create-session-authenticator.js';
 import { createLoginThrottle } from './accounts/login-throttle.js';
+import { createSessionSweeper } from './accounts/session-sweeper.js';
 import { openPostalCa } from './ca/open-postal-ca.js';
 import { ensurePrivateDirectory } from './ca/private-files.js';
 import { openVault } from './ceremony/open-vault.js';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   let shutdown: GracefulShutdown | undefined;
   const isDraining = () => shutdown?.isDraining() ?? false;
   const accounts = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });
+  const sweeper = createSessionSweeper({ store, log: log.child({ component: 'accounts' }) });
   const routes: Route[] = [
     ...opsRoutes({
       metrics,
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     // The HTTP drain already waited for every answer, and an answer leaves only after its commit;
     // the pool then finishes queued module work, and the store commits whatever is still queued.
     steps: [
+      { name: 'sessions', run: async () => sweeper.stop() },
       { name: 'pool', run: () => vault.close() },
       { name: 'store', run: () => store.close() },
     ],

@@ -37,7 +37,7 @@ describe('graceful shutdown', () => {
     const messages = vault.logs.map((entry) => entry.msg);
     expect(messages).toContain('shutting down: no new connections, draining requests');
     const steps = vault.logs.filter((entry) => entry.msg === 'shutdown step done').map((entry) => entry.step);
-    expect(steps).toEqual(['pool', 'store']);
+    expect(steps).toEqual(['sessions', 'pool', 'store']);
     expect(vault.logs.at(-1)).toMatchObject({ msg: 'vault stopped', code: 0 });
     await expect(vault.request('GET', '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 

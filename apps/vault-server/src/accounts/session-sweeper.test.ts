@@ -1,0 +1,43 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../ops/create-logger.js';
+import { createStore } from '../store/create-store.js';
+import { createSessionSweeper } from './session-sweeper.js';
+
+const dir = await mkdtemp(join(tmpdir(), 'indicium-sweep-'));
+const store = await createStore({ kind: 'sqlite', path: join(dir, 'vault.db') });
+afterAll(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('session sweeper', () => {
+  it('deletes expired sessions only', async () => {
+    const account = await store.accounts.create({
+      customerId: 'sweep-customer',
+      displayName: 'Sweep',
+      email: 'sweep@example.com',
+      passwordHash: 'scrypt$32768$8$3$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    });
+    const session = (byte: number, expiresAtMs: number) => ({
+      idHash: new Uint8Array(32).fill(byte),
+      customerId: account.customerId,
+      csrfTokenHash: new Uint8Array(32).fill(byte),
+      createdAtMs: 1_000,
+      expiresAtMs,
+    });
+    await store.sessions.create(session(1, 5_000));
+    await store.sessions.create(session(2, 50_000));
+    const sweeper = createSessionSweeper({ store, log: createLogger('silent'), now: () => 10_000 });
+    try {
+      expect(await sweeper.sweep()).toBe(1);
+      expect(await store.sessions.find(new Uint8Array(32).fill(2), 10_000)).not.toBeNull();
+      expect(await store.sessions.find(new Uint8Array(32).fill(1), 0)).toBeNull();
+      expect(await sweeper.sweep()).toBe(0);
+    } finally {
+      sweeper.stop();
+    }
+  });
+});
