@@ -4,7 +4,7 @@
  */
 export type { IssuedIndicium, VaultCallContext, VaultClient } from './calls/vault-client.js';
 export { type CliIo, runCli } from './cli/companion-cli.js';
-export { COMPANION_VERSION, NATIVE_HOST_NAME } from './companion-version.js';
+export { COMPANION_VERSION } from './companion-version.js';
 export { type CompanionConfig, readConfig } from './config/companion-config.js';
 export { type CompanionPaths, companionPaths, resolveDataDir } from './config/companion-paths.js';
 export { Journal, type PrintOutcome } from './journal/journal.js';

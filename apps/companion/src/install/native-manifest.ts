@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { NATIVE_HOST_NAME } from '../companion-version.js';
+import { NATIVE_HOST_NAME } from '@indicium/protocol';
 
 export const BROWSERS = Object.freeze(['chrome', 'chromium', 'firefox'] as const);
 export type Browser = (typeof BROWSERS)[number];

@@ -1,5 +1,5 @@
 import { readFile, rm } from 'node:fs/promises';
-import { NATIVE_HOST_NAME } from '../companion-version.js';
+import { NATIVE_HOST_NAME } from '@indicium/protocol';
 import { companionPaths } from '../config/companion-paths.js';
 import { type Browser, manifestTargets } from './native-manifest.js';
 
