@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { canonicalLayout, IndiciumError } from '@indicium/protocol';
+import { fastEncode } from '../psd/package/fast-canonical.js';
 import { readLayout } from '../psd/package/read-layout.js';
 
 /**
@@ -60,7 +61,7 @@ export function checkpointKey(registrationKey: KeyObject): KeyObject {
 }
 
 export function encodeCheckpoint(record: CheckpointRecord, key: KeyObject): string {
-  const bytes = CheckpointLayout.encode(record);
+  const bytes = fastEncode(CheckpointLayout, record);
   const mac = createHmac('sha256', key).update(bytes).digest();
   return Buffer.concat([bytes, mac]).toString('base64');
 }

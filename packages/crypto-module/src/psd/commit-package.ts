@@ -65,9 +65,7 @@ export function commitPackage(
       amountMills: String(change.amountMills),
       ascendingRegisterMills: String(pkg.ascendingRegister),
       descendingRegisterMills: String(pkg.descendingRegister),
-      pieceCount: String(pkg.pieceCount),
       packageVersion: String(pkg.packageVersion),
-      psdState: pkg.state,
     },
   };
 }

@@ -5,7 +5,6 @@ import {
   CreateIndiciumBodySchema,
   CreateIndiciumRequestMac,
   IndiciumError,
-  layoutBytesOf,
   MAX_PIECE_COUNT,
   PROTOCOL_VERSION,
   toBase64,
@@ -24,6 +23,7 @@ import { cardLimits } from './card-limits.js';
 import { commitPackage, nextVersion } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
+import { fastEncode, fastLayoutBytes } from './package/fast-canonical.js';
 import { readSecrets } from './package-secrets.js';
 import { signIndicium } from './sign-indicium.js';
 
@@ -63,7 +63,7 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
   // (5) the HMAC with this user's HMK; registers as last told to this user; privileges, expiry, total
   const hmk = verifyUserHmac(
     readSecrets(opened).get(user.userId),
-    layoutBytesOf(CreateIndiciumRequestMac, request),
+    fastLayoutBytes(CreateIndiciumRequestMac, request),
     request.hmac,
   );
   if (
@@ -128,13 +128,12 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
     ascendingRegisterMills: moved.ascendingRegister,
     descendingRegisterMills: moved.descendingRegister,
   };
-  const mac = hmacWith(hmk, CreateIndiciumAnswerMac.encode(fields));
+  const mac = hmacWith(hmk, fastEncode(CreateIndiciumAnswerMac, fields));
   // (11) package and checkpoint; (12) the audit entry (made by dispatch from auditData)
   const done = commitPackage(ctx, next, keys, mks, {
     userId: user.userId,
     amountMills: postage,
     total: 'printed',
-    audit: { kind, pageOrigin: tx.pageOrigin },
   });
   return {
     result: {

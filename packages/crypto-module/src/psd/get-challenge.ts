@@ -4,7 +4,6 @@ import {
   GetChallengeBodySchema,
   GetChallengeRequestMac,
   IndiciumError,
-  layoutBytesOf,
   PROTOCOL_VERSION,
   toBase64,
 } from '@indicium/protocol';
@@ -12,6 +11,7 @@ import { checkUserActive, hmacWith, verifyUserHmac, withUser } from '../users/us
 import { commitPackage, nextVersion } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
+import { fastLayoutBytes } from './package/fast-canonical.js';
 import { readSecrets } from './package-secrets.js';
 
 /**
@@ -35,7 +35,7 @@ export const getChallengeCommand = definePsdCommand({
     const user = pkg.users.find((u) => u.userId === request.userId);
     const hmk = verifyUserHmac(
       readSecrets(opened).get(request.userId),
-      layoutBytesOf(GetChallengeRequestMac, request),
+      fastLayoutBytes(GetChallengeRequestMac, request),
       request.hmac,
     );
     if (user === undefined) throw new IndiciumError('MAC_INVALID', { field: 'request.hmac' });
@@ -63,7 +63,7 @@ export const getChallengeCommand = definePsdCommand({
       ascendingRegisterMills: pkg.ascendingRegister,
       descendingRegisterMills: pkg.descendingRegister,
     };
-    const mac = hmacWith(hmk, layoutBytesOf(GetChallengeAnswerMac, fields));
+    const mac = hmacWith(hmk, fastLayoutBytes(GetChallengeAnswerMac, fields));
     const done = commitPackage(ctx, next, keys, mks, { userId: user.userId, amountMills: 0, total: 'none' });
     return {
       result: {

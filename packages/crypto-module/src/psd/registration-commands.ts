@@ -3,7 +3,6 @@ import {
   ConfigureBodySchema,
   type ConfigureRequest,
   IndiciumError,
-  layoutBytesOf,
   PROTOCOL_VERSION,
   PSD_PRIVILEGES,
   type PsdState,
@@ -16,6 +15,7 @@ import { type ClientSecrets, openClientSecrets } from './client-secrets.js';
 import { commitPackage, nextVersion, type PackageChange } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
 import { type OpenedPackage, openPackage, requireMeter, requirePsdState } from './open-package.js';
+import { fastLayoutBytes } from './package/fast-canonical.js';
 import type { PsdPackage, PsdUser, PsdUserSecret } from './package/psd-package.js';
 import { readSecrets, writeSecrets } from './package-secrets.js';
 
@@ -77,7 +77,7 @@ function finish(
       ascendingRegisterMills: next.ascendingRegister,
       descendingRegisterMills: next.descendingRegister,
     };
-    const mac = hmacWith(hmk, layoutBytesOf(ConfigureAnswerMac, fields)).toString('base64');
+    const mac = hmacWith(hmk, fastLayoutBytes(ConfigureAnswerMac, fields)).toString('base64');
     answer = { protocol: PROTOCOL_VERSION, ...fields, mac };
   }
   return { result: { ...done.records, completed: hmk !== null, answer }, auditData: done.auditData };

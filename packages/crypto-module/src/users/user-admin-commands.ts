@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
   IndiciumError,
-  layoutBytesOf,
   MAX_PSD_USERS,
   PROTOCOL_VERSION,
   type PsdUserAction,
@@ -17,6 +16,7 @@ import type { HandlerContext, HandlerOutcome } from '../commands/handler-context
 import { commitPackage, nextVersion } from '../psd/commit-package.js';
 import { definePsdCommand } from '../psd/define-psd-command.js';
 import { openPackage, requireMeter, requirePsdState } from '../psd/open-package.js';
+import { fastLayoutBytes } from '../psd/package/fast-canonical.js';
 import type { PsdPackage, PsdUser, PsdUserSecret } from '../psd/package/psd-package.js';
 import { readSecrets, writeSecrets } from '../psd/package-secrets.js';
 import { retirePassphrase } from './passphrase-verifier.js';
@@ -134,7 +134,7 @@ function runUserAdmin(ctx: HandlerContext, body: Body, action: PsdUserAction): H
   const all = readSecrets(opened);
   const hmk = verifyUserHmac(
     all.get(admin.userId),
-    layoutBytesOf(PsdUserAdminRequestMac, request),
+    fastLayoutBytes(PsdUserAdminRequestMac, request),
     request.hmac,
   );
   if (admin.role !== 'customer-admin')

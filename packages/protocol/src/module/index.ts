@@ -8,6 +8,6 @@ export * from './module-state.js';
 export * from './module-status.js';
 export * from './officer-messages.js';
 export * from './officer-role.js';
-export * from './session-messages.js';
 export * from './psd-commands.js';
 export * from './psd-users.js';
+export * from './session-messages.js';

@@ -30,10 +30,38 @@ import { PsdUserAdminAnswerSchema, PsdUserAdminRequestSchema } from './psd-users
  * their MAC or signature covers.
  */
 
+const BASE64_TEXT = /^[A-Za-z0-9+/]*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * True when `s` is the one canonical base64 text of its bytes: the same rule as
+ * `isCanonicalBase64`, decided by one regular expression and the unused bits of the last symbol
+ * instead of a decode and re-encode — a package is kilobytes and travels with every PSD command.
+ */
+export function isCanonicalBase64Text(s: string): boolean {
+  if (s.length % 4 !== 0 || !BASE64_TEXT.test(s)) return false;
+  if (s.endsWith('==')) return 'AQgw'.includes(s.charAt(s.length - 3));
+  if (s.endsWith('=')) return 'AEIMQUYcgkosw048'.includes(s.charAt(s.length - 2));
+  return true;
+}
+
+function base64Text(min: number, max: number) {
+  return z
+    .string()
+    .max(Math.ceil(max / 3) * 4)
+    .refine(isCanonicalBase64Text, { message: 'must be canonical base64' })
+    .refine(
+      (s) => {
+        const n = (s.length / 4) * 3 - (s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0);
+        return n >= min && n <= max;
+      },
+      { message: `must decode to ${min}..${max} bytes` },
+    );
+}
+
 /** A PSD package as the database stores it (format in the crypto-module README). */
-export const PsdPackageBytesSchema = base64Bytes({ min: 64, max: 1 << 16 });
+export const PsdPackageBytesSchema = base64Text(64, 1 << 16);
 /** A checkpoint record as the module table stores it; null while the module has made none. */
-export const CheckpointRecordBytesSchema = base64Bytes({ min: 64, max: 1024 });
+export const CheckpointRecordBytesSchema = base64Text(64, 1024);
 
 const held = {
   package: PsdPackageBytesSchema,

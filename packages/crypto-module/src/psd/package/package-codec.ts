@@ -1,4 +1,5 @@
 import { IndiciumError, PSD_PRIVILEGES, PSD_STATES, PSD_USER_ROLES, type PsdState } from '@indicium/protocol';
+import { fastEncode } from './fast-canonical.js';
 import { PackageBodyLayout, PackageHeaderLayout, PackageUserLayout } from './package-layouts.js';
 import type { PsdPackage, PsdPackageBody, PsdPackageHeader, PsdUser } from './psd-package.js';
 import { readLayout } from './read-layout.js';
@@ -73,13 +74,13 @@ export function decodeBody(bytes: Uint8Array): PsdPackageBody {
 }
 
 function encodeUser(user: PsdUser): Uint8Array {
-  return PackageUserLayout.encode(user);
+  return fastEncode(PackageUserLayout, user);
 }
 
 /** The bytes the MAC covers: magic, header, body (the caller appends the MAC). */
 export function encodeSignedPart(pkg: PsdPackage): Uint8Array {
-  const header = PackageHeaderLayout.encode(pkg);
-  const body = PackageBodyLayout.encode({ ...pkg, users: pkg.users.map(encodeUser) });
+  const header = fastEncode(PackageHeaderLayout, pkg);
+  const body = fastEncode(PackageBodyLayout, { ...pkg, users: pkg.users.map(encodeUser) });
   if (header.length > 0xffff)
     throw new IndiciumError('LIMIT_EXCEEDED', { field: 'package', detail: 'header' });
   const out = new Uint8Array(6 + header.length + 4 + body.length);
