@@ -24,6 +24,7 @@ import { publicRoutes } from './http/public/public-routes.js';
 import type { Route } from './http/route.js';
 import { createOfficerRouter, OFFICER_MOUNT_PATH } from './officers/officer-router.js';
 import { openapiRoute } from './openapi/openapi-route.js';
+import { registerCoreMetrics } from './ops/core-metrics.js';
 import { createLogger } from './ops/create-logger.js';
 import { createMetrics } from './ops/create-metrics.js';
 import { createGracefulShutdown, type GracefulShutdown } from './ops/graceful-shutdown.js';
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'ca', 'postal'));
 
   const metrics = createMetrics();
+  registerCoreMetrics(metrics, { store, pool });
   let shutdown: GracefulShutdown | undefined;
   const isDraining = () => shutdown?.isDraining() ?? false;
   const accounts = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });

@@ -229,6 +229,10 @@ describe('operations', () => {
     expect(metrics.text).not.toContain('424242');
     expect(metrics.text).toContain('indicium_http_request_duration_seconds_bucket');
     expect(metrics.text).toContain('indicium_process_cpu_seconds_total');
+    // The store's and the pool's own metrics share the registry.
+    expect(metrics.text).toMatch(/indicium_store_commit_batches \d+/);
+    expect(metrics.text).toMatch(/indicium_pool_modules\{in_service="true"\} [2-9]/);
+    expect(metrics.text).toMatch(/indicium_pool_module_restarts\{module="[^"]+"\} 0/);
   });
 
   it('logs JSON lines with a component, and never a password or a cookie', async () => {
