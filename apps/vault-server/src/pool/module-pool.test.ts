@@ -2,10 +2,12 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditEntry, IndiciumError, type ModuleOutcome, type ModuleStatus } from '@indicium/protocol';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { moduleFiles } from './module-files.js';
 import { createModulePool, type ModulePool } from './module-pool.js';
 import type { ModuleWorker } from './module-worker.js';
+import { registerPoolMetrics } from './pool-metrics.js';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -152,6 +154,16 @@ describe('module pool (real worker threads, real NVM files)', () => {
     expect(after.bootCount).toBe(before.bootCount + 1);
     expect(after.modulePublicKey).toBe(before.modulePublicKey);
     expect(pool.info().find((m) => m.serial === 'M0001')?.restarts).toBe(1);
+  });
+
+  it('exports its gauges to a Prometheus registry', async () => {
+    const registry = new Registry();
+    registerPoolMetrics(pool, registry);
+    const text = await registry.metrics();
+    expect(text).toContain('indicium_pool_modules{in_service="true"} 2');
+    expect(text).toContain('indicium_pool_module_restarts{module="M0001"} 1');
+    expect(text).toContain('indicium_pool_requests_in_flight{module="M0002"} 0');
+    expect(text).toContain('indicium_pool_meters_active 0');
   });
 
   it('keeps a module added at run time out of service until told', async () => {

@@ -51,6 +51,8 @@ export interface ModulePool {
   /** Serials of every module, in service or not. */
   serials(): readonly string[];
   info(): PoolModuleInfo[];
+  /** Meters with work queued or running in `withMeter` (a gauge for `/metrics`). */
+  readonly activeMeters: number;
   dispatch(request: ModuleRequest, options?: DispatchOptions): Promise<ModuleOutcome>;
   /** Runs `fn` with the least-busy in-service module, counted busy until `fn` settles. */
   withModule<T>(fn: (serial: string) => Promise<T>): Promise<T>;
@@ -183,6 +185,9 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
 
   return {
     serials: () => [...slots.keys()].sort(),
+    get activeMeters() {
+      return meters.activeKeys;
+    },
     info: () =>
       [...slots.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
