@@ -1,23 +1,22 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NATIVE_HOST_NAME } from '@indicium/protocol';
+import { promisify } from 'node:util';
 
-/** The real companion host entry (apps/companion), run from source as its own launcher does. */
-const HOST_ENTRY = fileURLToPath(new URL('../../companion/bin/native-host.ts', import.meta.url));
-const TSX_LOADER = createRequire(import.meta.url).resolve('tsx');
+/** The real companion's command line (apps/companion), run from source as a developer runs it. */
+const COMPANION_CLI = fileURLToPath(new URL('../../companion/bin/companion.mjs', import.meta.url));
 
 export interface CompanionInstall {
   readonly dataDir: string;
+  /** The host logs here (the browser never shows a host's stderr). */
   readonly log: string;
 }
 
 /**
- * Installs the real companion for one Chromium profile, as `companion install --profile-dir` does
- * (DESIGN §7): its config (allowed origins and extension id, owner-only), a launcher, and the
- * native-messaging manifest in `<userDataDir>/NativeMessagingHosts/`, where Chromium looks for
- * user-level hosts. The launcher pins the data directory, so the host needs no environment.
+ * Installs the real companion for one Chromium profile with its own installer (DESIGN §7):
+ * `companion install --profile-dir <userDataDir>` writes the config (allowed origins, extension
+ * id), the launcher (which pins the data directory), and the native-messaging manifest in
+ * `<userDataDir>/NativeMessagingHosts/`, where Chromium looks for user-level hosts.
  */
 export async function installCompanion(options: {
   readonly root: string;
@@ -26,42 +25,18 @@ export async function installCompanion(options: {
   readonly origins: readonly string[];
 }): Promise<CompanionInstall> {
   const dataDir = join(options.root, 'companion');
-  await mkdir(join(dataDir, 'bin'), { recursive: true, mode: 0o700 });
-  await chmod(dataDir, 0o700);
-  const config = {
-    version: 1,
-    origins: options.origins,
-    chromeExtensionIds: [options.extensionId],
-    firefoxExtensionIds: [],
-    vault: null,
-    printFolders: {},
-    defaultPrinter: null,
-    idleTimeoutSeconds: 900,
-  };
-  await writeFile(join(dataDir, 'companion.json'), `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
-  const launcher = join(dataDir, 'bin', 'indicium-companion-host');
-  await writeFile(
-    launcher,
+  await promisify(execFile)(
+    process.execPath,
     [
-      '#!/bin/sh',
-      `INDICIUM_COMPANION_HOME='${dataDir}'`,
-      'export INDICIUM_COMPANION_HOME',
-      `exec '${process.execPath}' --conditions=@indicium/source --import '${TSX_LOADER}' '${HOST_ENTRY}' "$@"`,
-      '',
-    ].join('\n'),
-    { mode: 0o700 },
-  );
-  const hosts = join(options.userDataDir, 'NativeMessagingHosts');
-  await mkdir(hosts, { recursive: true });
-  await writeFile(
-    join(hosts, `${NATIVE_HOST_NAME}.json`),
-    JSON.stringify({
-      name: NATIVE_HOST_NAME,
-      description: 'Indicium companion',
-      path: launcher,
-      type: 'stdio',
-      allowed_origins: [`chrome-extension://${options.extensionId}/`],
-    }),
+      COMPANION_CLI,
+      'install',
+      '--profile-dir',
+      options.userDataDir,
+      '--extension-id',
+      options.extensionId,
+      ...options.origins.flatMap((origin) => ['--origin', origin]),
+    ],
+    { env: { ...process.env, INDICIUM_COMPANION_HOME: dataDir } },
   );
   return { dataDir, log: join(dataDir, 'companion.log') };
 }
