@@ -116,7 +116,12 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     .option('--body <json>', 'the command body', '{}')
     .action(
       withContext(async (context, options, command) => {
-        const body = JSON.parse(String(options.body)) as unknown;
+        let body: unknown;
+        try {
+          body = JSON.parse(String(options.body));
+        } catch (cause) {
+          throw new IndiciumError('INVALID_FIELD', { field: 'body', detail: '--body must be JSON', cause });
+        }
         await officerAction({
           name: 'call',
           command: String(command.args[0]),
