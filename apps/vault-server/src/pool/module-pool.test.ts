@@ -204,6 +204,27 @@ describe('module pool lifecycle', () => {
     }
   });
 
+  it('refuses to answer when the audit entry cannot be stored', async () => {
+    const dataDir = await tempDir();
+    const pool = await createModulePool({
+      dataDir,
+      modules: 1,
+      onAudit: () => {
+        throw new Error('disk full');
+      },
+    });
+    try {
+      const error = await refusal(
+        pool.dispatch({ command: 'start-initialization', body: { time: Date.now() } }),
+      );
+      expect(error).toMatchObject({ code: 'AUDIT_FAILURE' });
+      // An answer without an entry (Get Status makes none) still flows.
+      expect((await pool.dispatch({ command: 'get-status', body: {} })).ok).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses a storage key others can read, and an NVM whose key is gone', async () => {
     const dataDir = await tempDir();
     const pool = await createModulePool({ dataDir, modules: 1 });

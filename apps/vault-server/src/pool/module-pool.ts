@@ -168,7 +168,22 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
     const slot = slotOf(serial);
     await slot.worker.started;
     const outcome = await slot.worker.dispatch(request);
-    if (outcome.audit !== undefined) await options.onAudit?.(serial, outcome.audit);
+    if (outcome.audit !== undefined && options.onAudit !== undefined) {
+      try {
+        await options.onAudit(serial, outcome.audit);
+      } catch (cause) {
+        // The module committed and chained the entry; the vault lost it. The answer must not
+        // leave without it (DESIGN §3.5), and the gap will show when the chain is verified.
+        options.logger?.error(
+          { module: serial, err: cause, sequence: outcome.audit.sequence },
+          'audit entry not stored',
+        );
+        throw new IndiciumError('AUDIT_FAILURE', {
+          detail: `module ${serial}: the audit entry was not stored`,
+          cause,
+        });
+      }
+    }
     return outcome;
   }
 
