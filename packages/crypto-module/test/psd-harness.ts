@@ -1,9 +1,17 @@
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes } from 'node:crypto';
+import {
+  createHash,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  verify,
+} from 'node:crypto';
 import {
   type AuditEntry,
   AuthorizeCustomerSig,
   type ModuleOutcome,
   PasswordResetStartSig,
+  parseIndicium,
   RefundSig,
   type RegistrationChallenge,
   type Transaction,
@@ -176,6 +184,8 @@ let nextSerial = 1001;
 /** The host side of one meter: the database row (package) plus the module table. */
 export class TestMeter {
   package = '';
+  /** SPKI DER (base64) of the indicium key, from Initialize PSD. */
+  publicKey = '';
   constructor(
     readonly meterId: string,
     readonly table: ModuleTable,
@@ -264,6 +274,7 @@ export class TestMeter {
     const id = meterId ?? `00042-00001-${String(serial).padStart(10, '0')}`;
     const meter = new TestMeter(id, table, card);
     const made = await meter.ok<{ publicKey: string }>(host, 'initialize-psd', { meterId: id });
+    meter.publicKey = made.publicKey;
     const certificate = await card.ca.issue(id, made.publicKey, serial);
     await meter.ok(host, 'authorize-psd', { certificate });
     return meter;
@@ -341,6 +352,13 @@ export class TestMeter {
     );
     return client.acceptIndicium(answer);
   }
+}
+
+/** Whether an indicium verifies under a meter key through node:crypto alone (DESIGN §5). */
+export function indiciumVerifies(indicium: Uint8Array, publicKeySpki: string): boolean {
+  const { signedPart, signature } = parseIndicium(indicium);
+  const key = createPublicKey({ key: Buffer.from(publicKeySpki, 'base64'), format: 'der', type: 'spki' });
+  return verify('sha256', signedPart, { key, dsaEncoding: 'ieee-p1363' }, signature);
 }
 
 /** A deterministic 32-byte client passphrase hash per label. */
