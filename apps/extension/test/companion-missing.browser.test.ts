@@ -56,7 +56,7 @@ describe('companion not installed (DESIGN §4.1)', () => {
           indiciumCreatePageClient: (o: object) => { detect(): Promise<{ state: string; nextStep: string }> };
         }
       ).indiciumCreatePageClient;
-      const { state, nextStep } = await create({ window }).detect();
+      const { state, nextStep } = await create({}).detect();
       return { state, nextStep };
     });
     expect(setup).toEqual({ state: 'no-companion', nextStep: ERROR_CATALOG.COMPANION_UNAVAILABLE.nextStep });

@@ -84,7 +84,7 @@ describe('extension in Chromium with the real companion (DESIGN §4.1, §8)', ()
           indiciumCreatePageClient: (o: object) => { detect(): Promise<{ state: string }> };
         }
       ).indiciumCreatePageClient;
-      return (await create({ window }).detect()).state;
+      return (await create({}).detect()).state;
     });
     expect(state).toBe('not-registered');
   });

@@ -27,7 +27,7 @@ export function callFromPage(
         .indiciumCreatePageClient as (o: object) => {
         call(t: string, p: unknown): Promise<Record<string, unknown>>;
       };
-      const client = create({ window, ...(timeoutMs === undefined ? {} : { timeoutMs }) });
+      const client = create(timeoutMs === undefined ? {} : { timeoutMs });
       const started = performance.now();
       try {
         const answer = await client.call(type, payload);

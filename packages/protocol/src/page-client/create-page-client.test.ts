@@ -74,7 +74,7 @@ describe('createPageClient: call (DESIGN §4.1)', () => {
     expect(answer).toEqual(statusAnswer);
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ source: PAGE_SOURCE, protocol: 1, type: 'status', payload: {} });
-    expect(seen[0]?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen[0]?.requestId).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('gives EXTENSION_UNAVAILABLE when no ack arrives within the 1 s budget', async () => {

@@ -10,6 +10,7 @@ import {
 import { DEFAULT_CALL_TIMEOUTS_MS } from './call-timeouts.js';
 import { detectSetup, type SetupState } from './detect-setup.js';
 import type { PageWindow } from './page-window.js';
+import { randomRequestId } from './random-request-id.js';
 import { runPageCall } from './run-page-call.js';
 
 export interface PageClientOptions {
@@ -19,7 +20,7 @@ export interface PageClientOptions {
   readonly timeoutMs?: number;
   /** How long to wait for the content script's ack (DESIGN §4.1: 1 s). */
   readonly ackTimeoutMs?: number;
-  /** Request ids; by default `crypto.randomUUID()`, which browsers offer on https pages. */
+  /** Request ids; by default 128 random bits in hex (`randomRequestId`). */
   readonly newRequestId?: () => string;
 }
 
@@ -57,28 +58,27 @@ export interface PageClient {
  */
 export function createPageClient(options: PageClientOptions): PageClient {
   const ackTimeoutMs = options.ackTimeoutMs ?? PAGE_ACK_TIMEOUT_MS;
-  const newRequestId = options.newRequestId ?? (() => globalThis.crypto.randomUUID());
+  const newRequestId = options.newRequestId ?? randomRequestId;
 
-  const call = <T extends PageCallType>(
+  const call = async <T extends PageCallType>(
     type: T,
     payload: PageCallRequest<T>,
     callOptions: CallOptions = {},
   ): Promise<PageCallAnswer<T>> => {
     if (typeof type !== 'string' || !Object.hasOwn(PAGE_CALLS, type)) {
-      return Promise.reject(
-        new IndiciumError('MALFORMED_REQUEST', { field: 'type', detail: `unknown call '${String(type)}'` }),
-      );
+      throw new IndiciumError('MALFORMED_REQUEST', {
+        field: 'type',
+        detail: `unknown call '${String(type)}'`,
+      });
     }
     // Refuse bad input here, naming the field, before it crosses into the extension.
     const checked = PAGE_CALLS[type].request.safeParse(payload);
     if (!checked.success) {
       const issue = checked.error.issues[0];
-      return Promise.reject(
-        new IndiciumError('INVALID_INPUT', {
-          field: issue?.path.join('.') ?? '',
-          detail: issue?.message ?? '',
-        }),
-      );
+      throw new IndiciumError('INVALID_INPUT', {
+        field: issue?.path.join('.') ?? '',
+        detail: issue?.message ?? '',
+      });
     }
     return runPageCall({
       window: options.window,
