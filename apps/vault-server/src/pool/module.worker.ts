@@ -8,7 +8,7 @@ import type { FromWorker, ModuleWorkerData, ToWorker } from './worker-messages.j
 /**
  * One crypto module in its own thread (DESIGN §6): boots `CryptoModule` over its NVM file and
  * serves `dispatch` requests from the pool. The module runs its commands one at a time; the
- * thread gives it its own event loop, so its RSA and scrypt work never stalls the HTTP server.
+ * thread gives it its own event loop, so its RSA-3072 and ECDSA work never stalls the HTTP server.
  */
 const port = parentPort;
 if (port === null) throw new Error('module.worker.ts runs only as a worker thread');
