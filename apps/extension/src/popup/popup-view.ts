@@ -13,7 +13,7 @@ export interface PopupView {
 const VAULT_TEXT = {
   reachable: 'Reachable',
   unreachable: 'Not reachable',
-  'not-configured': 'Not configured (run `companion install --vault URL`)',
+  'not-configured': 'Not configured (companion install --vault URL)',
 } as const;
 
 export function popupViewOfStatus(status: PageCallAnswer<'status'>): PopupView {
