@@ -24,12 +24,13 @@ import { publicRoutes } from './http/public/public-routes.js';
 import type { Route } from './http/route.js';
 import { createOfficerRouter, OFFICER_MOUNT_PATH } from './officers/officer-router.js';
 import { openapiRoute } from './openapi/openapi-route.js';
-import { registerCoreMetrics } from './ops/core-metrics.js';
 import { createLogger } from './ops/create-logger.js';
 import { createMetrics } from './ops/create-metrics.js';
 import { createGracefulShutdown, type GracefulShutdown } from './ops/graceful-shutdown.js';
 import { opsRoutes } from './ops/ops-routes.js';
 import { printNextSteps } from './ops/print-next-steps.js';
+import { registerStoreMetrics } from './ops/store-metrics.js';
+import { registerPoolMetrics } from './pool/pool-metrics.js';
 import { createStore } from './store/create-store.js';
 
 async function packageVersion(): Promise<string> {
@@ -64,7 +65,8 @@ async function main(): Promise<void> {
   const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'ca', 'postal'));
 
   const metrics = createMetrics();
-  registerCoreMetrics(metrics, { store, pool });
+  registerStoreMetrics(store, metrics.registry);
+  registerPoolMetrics(pool, metrics.registry);
   let shutdown: GracefulShutdown | undefined;
   const isDraining = () => shutdown?.isDraining() ?? false;
   const accounts = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });
