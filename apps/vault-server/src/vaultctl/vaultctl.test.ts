@@ -252,6 +252,33 @@ describe('vaultctl (child process, bin entry)', () => {
     ]);
   });
 
+  it("trusts the data directory's development CA and pinned keys by default, and no other CA", async () => {
+    const dataDir = join(root, 'vault');
+    const byDefault = await runVaultctl(['--vault', url, '--data-dir', dataDir, 'status'], {
+      stdin: new PassThrough(),
+      stdout: capture().stream,
+      stderr: capture().stream,
+      env: {},
+    });
+    expect(byDefault).toBe(0);
+    const out = capture();
+    await runVaultctl(['--vault', url, '--data-dir', dataDir, '--module', 'M0001', 'status'], {
+      stdin: new PassThrough(),
+      stdout: out.stream,
+      stderr: capture().stream,
+      env: {},
+    });
+    expect(JSON.parse(out.text())[0]).toMatchObject({ serial: 'M0001', verified: true });
+
+    const wrongCa = await vaultctlProcess([
+      '--ca',
+      join(dataDir, 'ca', 'postal', 'postal-ca.cert.pem'),
+      'status',
+    ]);
+    expect(wrongCa.code).toBe(1);
+    expect(wrongCa.err).toContain('VAULT_UNREACHABLE');
+  });
+
   it('logon with the credentials file; a wrong passphrase is LOGON_FAILED', async () => {
     const ok = await vaultctlProcess([
       '--credentials',
