@@ -90,7 +90,14 @@ async function main(): Promise<void> {
   const app = createApp({
     routes,
     // The router refuses non-loopback peers itself too; the app's guard makes it hold twice.
-    mounts: [{ path: OFFICER_MOUNT_PATH, auth: 'local', router: createOfficerRouter(vault) }],
+    mounts: [
+      {
+        path: OFFICER_MOUNT_PATH,
+        auth: 'local',
+        localRefusal: 'OFFICER_LOCAL_ONLY',
+        router: createOfficerRouter(vault),
+      },
+    ],
     sessions: createSessionAuthenticator({ store, sessionKey }),
     metrics,
     log: log.child({ component: 'http' }),

@@ -1,4 +1,4 @@
-import { IndiciumError } from '@indicium/protocol';
+import { type ErrorCode, IndiciumError } from '@indicium/protocol';
 import express, {
   type Express,
   type NextFunction,
@@ -23,6 +23,8 @@ export interface RouterMount {
   readonly path: string;
   readonly auth: Extract<RouteAuth, 'local' | 'public'>;
   readonly router: RequestHandler;
+  /** The code a non-local peer gets (the officer endpoint says OFFICER_LOCAL_ONLY). Default ROLE_DENIED. */
+  readonly localRefusal?: ErrorCode;
 }
 
 export interface AppDeps {
@@ -55,10 +57,10 @@ function last(run: (req: Request, res: Response) => Promise<void>): Handler {
   };
 }
 
-function localOnly(req: Request): void {
+function localOnly(req: Request, code: ErrorCode = 'ROLE_DENIED'): void {
   // The socket's peer, never X-Forwarded-For: a header is whatever the caller writes.
   if (!isLoopback(req.socket.remoteAddress)) {
-    throw new IndiciumError('ROLE_DENIED', { field: 'origin', details: { reason: 'not-local' } });
+    throw new IndiciumError(code, { field: 'origin', details: { reason: 'not-local' } });
   }
 }
 
@@ -143,7 +145,7 @@ export function createApp(deps: AppDeps): Express {
         next();
       },
       step((req) => {
-        if (mount.auth === 'local') localOnly(req);
+        if (mount.auth === 'local') localOnly(req, mount.localRefusal);
       }),
       mount.router,
     );

@@ -17,6 +17,8 @@ describe('httpStatusFor', () => {
     ['WEB_SESSION_EXPIRED', 401],
     ['CSRF_REJECTED', 403],
     ['ROLE_DENIED', 403],
+    ['OFFICER_LOCAL_ONLY', 403],
+    ['DUPLICATE_RECORD', 409],
     ['NOT_FOUND', 404],
     ['ACCOUNT_EXISTS', 409],
     ['REQUEST_TOO_LARGE', 413],
