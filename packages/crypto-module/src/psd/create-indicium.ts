@@ -66,9 +66,14 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
     fastLayoutBytes(CreateIndiciumRequestMac, request),
     request.hmac,
   );
+  // What the package records as last told to this user — on a single-user meter, the package's
+  // own registers, so a stale package or a replay shows here (DESIGN §4.3 step 5).
+  const single = pkg.users.length === 1;
+  const toldAscending = single ? pkg.ascendingRegister : user.toldAscending;
+  const toldDescending = single ? pkg.descendingRegister : user.toldDescending;
   if (
-    request.ascendingRegisterMills !== user.toldAscending ||
-    request.descendingRegisterMills !== user.toldDescending
+    request.ascendingRegisterMills !== toldAscending ||
+    request.descendingRegisterMills !== toldDescending
   ) {
     throw new IndiciumError('REGISTER_MISMATCH', { field: 'request.ascendingRegisterMills' });
   }
