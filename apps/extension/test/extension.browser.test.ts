@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { companionPaths, SecretStore } from '@indicium/companion';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExtension } from '../build/build-extension.js';
@@ -203,6 +205,76 @@ describe('extension in Chromium with the real companion (DESIGN §4.1, §8)', ()
     expect(await popup.textContent('#meters')).toBe('None registered on this computer');
     expect(await popup.isVisible('#next-step')).toBe(true);
     await popup.close();
+  });
+});
+
+describe('a registered companion: locked, unlock through the page, ready, lock (DESIGN §4.2, §8)', () => {
+  const passphrase = 'correct horse battery staple';
+  const meterId = '00042-00001-0000001001';
+  const detect = (target: Page) =>
+    target.evaluate(async () => {
+      const create = (
+        window as unknown as {
+          indiciumCreatePageClient: (o: object) => { detect(): Promise<{ state: string }> };
+        }
+      ).indiciumCreatePageClient;
+      return (await create({}).detect()).state;
+    });
+
+  beforeAll(async () => {
+    // A registration as `register` leaves it (DESIGN §4.2 step 4), made with the companion's own
+    // store; cheap scrypt parameters keep the test fast (the file records its parameters).
+    const store = new SecretStore({
+      file: companionPaths(companion.dataDir).secrets,
+      idleTimeoutMs: 60_000,
+      scrypt: { N: 2 ** 14, r: 8, p: 1 },
+    });
+    await store.create(passphrase, {
+      meterId,
+      userId: 'ada',
+      customerId: 'cust-1',
+      hmk: new Uint8Array(randomBytes(32)),
+      moduleChallenge: null,
+      ascendingRegisterMills: 0,
+      descendingRegisterMills: 500_000,
+      registeredAt: '2026-11-26T17:00:00.000Z',
+    });
+    store.lock();
+  });
+
+  it('detect() says locked, and the popup shows the meter and the unlock step', async () => {
+    expect(await detect(page)).toBe('locked');
+    const popup = await context.newPage();
+    await popup.goto(`chrome-extension://${extensionId}/popup.html`);
+    await expect.poll(() => popup.textContent('#summary'), { timeout: 20_000 }).toBe('Locked');
+    expect(await popup.textContent('#meters')).toBe(`${meterId} (ada)`);
+    await popup.close();
+  });
+
+  it('a wrong passphrase is PASSPHRASE_WRONG; the right one unlocks and the wizard is ready', async () => {
+    expect(await callFromPage(page, 'unlock', { passphrase: 'not the passphrase' })).toMatchObject({
+      ok: false,
+      code: 'PASSPHRASE_WRONG',
+    });
+    expect(await callFromPage(page, 'unlock', { passphrase })).toMatchObject({
+      ok: true,
+      answer: { locked: false },
+    });
+    expect(await detect(page)).toBe('ready');
+    // The passphrase never appears in the companion's log.
+    expect(await readFile(companion.log, 'utf8')).not.toContain(passphrase);
+  });
+
+  it('a page on another port cannot lock or unlock it', async () => {
+    const other = await open(`${site.otherPort}/`);
+    expect(await callFromPage(other, 'lock', {})).toMatchObject({ ok: false, code: 'ORIGIN_NOT_ALLOWED' });
+    expect(await detect(page)).toBe('ready');
+    await other.close();
+  });
+
+  it('lock locks it again', async () => {
+    expect(await callFromPage(page, 'lock', {})).toMatchObject({ ok: true, answer: { locked: true } });
+    expect(await detect(page)).toBe('locked');
   });
 });
 
