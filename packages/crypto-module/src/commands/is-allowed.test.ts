@@ -66,6 +66,7 @@ const DESIGN_ROWS: Record<string, { states: string; role: CommandRole }> = {
   'auto-recover-checkpoint': { states: 'O', role: 'none' },
   'recover-checkpoint': { states: 'O', role: 'security-officer' },
   'set-psd-settings': { states: 'O', role: 'security-officer' },
+  'translate-psd-package': { states: 'O', role: 'security-officer' },
 };
 
 /** Roles that authenticate their own messages (signature, HMAC, certificate), not by officer logon. */

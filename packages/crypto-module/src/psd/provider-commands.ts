@@ -164,16 +164,20 @@ export const createRefundIndiciumCommand = definePsdCommand({
   },
 });
 
-/** Start Password Reset (DESIGN §3.3): leased → pwreset for one registered user allowed to reset. */
+/**
+ * Start Password Reset (DESIGN §3.3): leased → pwreset for one registered user allowed to reset.
+ * Given again in pwreset it restarts the reset, which clears the failure count and the lock.
+ */
 export const startPasswordResetCommand = definePsdCommand({
   name: 'start-password-reset',
-  summary: 'Provider-signed: one user may re-key with their passphrase; leased → pwreset.',
+  summary: 'Provider-signed: one user may re-key with their passphrase; leased/pwreset → pwreset.',
   design: 'DESIGN §3.3, §4.4',
   role: 'provider',
   auth: 'provider-signature',
   request: PasswordResetStartBodySchema,
   handler: (ctx, body) => {
-    const { pkg, keys, mks } = openForProvider(ctx, PasswordResetStartSig, body, ['leased']);
+    // Also in pwreset: a new Start restarts the reset (another user, or a user locked by failures).
+    const { pkg, keys, mks } = openForProvider(ctx, PasswordResetStartSig, body, ['leased', 'pwreset']);
     const { message } = body;
     const user = pkg.users.find((u) => u.userId === message.userId);
     if (user === undefined || !user.registered) {

@@ -16,6 +16,7 @@ import {
   configurePsdCommand,
   registerPsdUserCommand,
 } from './registration-commands.js';
+import { translatePsdPackageCommand } from './translate-psd-package.js';
 
 /** The PSD commands of DESIGN §3.3 (second table), in a meter's order of life. */
 export const psdCommands: readonly CommandSpec[] = Object.freeze([
@@ -33,4 +34,5 @@ export const psdCommands: readonly CommandSpec[] = Object.freeze([
   completePasswordResetCommand,
   registerPsdUserCommand,
   ...userAdminCommands,
+  translatePsdPackageCommand,
 ]);
