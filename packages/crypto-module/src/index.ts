@@ -27,4 +27,5 @@ export { CryptoModule, type CryptoModuleOptions } from './module/crypto-module.j
 export { FileNvmStore, type FileNvmStoreOptions } from './nvm/file-nvm-store.js';
 export { MemoryNvmStore } from './nvm/memory-nvm-store.js';
 export type { NvmStore } from './nvm/nvm-store.js';
+export * from './psd/index.js';
 export { bootState } from './state/boot-state.js';
