@@ -1,16 +1,17 @@
 import { verify } from 'node:crypto';
-import { PSD_PRIVILEGES, parseIndicium } from '@indicium/protocol';
+import { parseIndicium } from '@indicium/protocol';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MeterClient } from '../src/psd/client/meter-client.js';
 import { signUserAdminRequest, verifyUserAdminAnswer } from '../src/psd/client/user-requests.js';
+import { verifyMeterRegisters } from '../src/psd/verify-meter-registers.js';
 import {
-  CUSTOMER_ID,
   ModuleTable,
   type PsdCard,
   type PsdHost,
   passphrase,
   singleModule,
   TestMeter,
+  transaction,
 } from './psd-harness.js';
 
 /**
@@ -154,28 +155,37 @@ describe('a meter from Initialize PSD to withdrawn', () => {
       postageMills: before.descendingRegisterMills,
     });
 
-    for (const command of [
-      'get-challenge',
-      'create-indicium',
-      'value-download',
-      'list-psd-users',
-      'registration-challenge',
-    ]) {
-      expect((await meter.refused(host, command, { request: {}, message: {} })).code).toMatch(
-        /MALFORMED_REQUEST/,
+    // Withdrawn: every PSD command is refused, whoever signs it.
+    const refusedAll = [
+      ['get-challenge', { request: bobAgain.getChallengeRequest() }],
+      ['create-indicium', { request: bobAgain.createIndiciumRequest(transaction(10)) }],
+      ['value-download', { message: meter.downloadMessage(control, 10) }],
+      ['create-refund-indicium', { message: meter.refundMessage(control) }],
+      ['start-password-reset', { message: meter.resetMessage('bob') }],
+      [
+        'registration-challenge',
+        { request: { protocol: 1, meterId: meter.meterId, registrationToken: 'A'.repeat(43) } },
+      ],
+    ] as const;
+    for (const [command, body] of refusedAll) {
+      expect(await meter.refused(host, command, body), command).toMatchObject({ code: 'METER_WITHDRAWN' });
+    }
+
+    // Every package change was audited naming meter, user, AR and DR (DESIGN §3.5).
+    const changes = host.audit.filter((e) => e.data.meterId === meter.meterId);
+    expect(changes.length).toBeGreaterThan(20);
+    for (const entry of changes) {
+      expect(Object.keys(entry.data)).toEqual(
+        expect.arrayContaining([
+          'meterId',
+          'meterUserId',
+          'ascendingRegisterMills',
+          'descendingRegisterMills',
+        ]),
       );
     }
-    expect(
-      await meter.refused(host, 'get-challenge', { request: bobAgain.getChallengeRequest() }),
-    ).toMatchObject({
-      code: 'METER_WITHDRAWN',
-    });
-    expect(
-      await meter.refused(host, 'value-download', { message: meter.downloadMessage(control, 10) }),
-    ).toMatchObject({
-      code: 'METER_WITHDRAWN',
-    });
-    expect(CUSTOMER_ID).toBe('cust-1');
-    expect(PSD_PRIVILEGES).toContain('create-indicia');
+    const printed = changes.filter((e) => e.command === 'create-indicium');
+    expect(new Set(printed.map((e) => e.data.meterUserId))).toEqual(new Set(['alice', 'bob']));
+    expect(verifyMeterRegisters([{ moduleSerial: host.serial, entries: host.audit }]).meters).toEqual([]);
   });
 });
