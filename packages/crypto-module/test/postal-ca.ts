@@ -77,7 +77,12 @@ export class TestPostalCa {
       signingAlgorithm: SIGNING,
       extensions: [
         new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.KeyUsagesExtension(
+          options.ca === true
+            ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyCertSign
+            : x509.KeyUsageFlags.digitalSignature,
+          true,
+        ),
       ],
     });
     return Buffer.from(certificate.rawData).toString('base64');

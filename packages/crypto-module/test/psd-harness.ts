@@ -243,7 +243,7 @@ export class TestMeter {
     );
   }
 
-  authorizeCustomerMessage(maximum = TEST_LIMITS.maxDescendingRegister) {
+  authorizeCustomerMessage(maximum: number = TEST_LIMITS.maxDescendingRegister) {
     return this.provider(AuthorizeCustomerSig, {
       customerId: CUSTOMER_ID,
       licensingZip: LICENSING_ZIP,

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  leasedMeter,
+  ModuleTable,
+  type PsdCard,
+  type PsdHost,
+  singleModule,
+  TEST_LIMITS,
+  TestMeter,
+} from '../../test/psd-harness.js';
+
+/** Provider commands (DESIGN §3.3, §4.4): control total, DR and AR limits, customer and licence. */
+let host: PsdHost;
+let card: PsdCard;
+const table = new ModuleTable();
+
+beforeAll(async () => {
+  ({ host, card } = await singleModule());
+});
+
+describe('Value Download', () => {
+  it('needs the control total to equal AR + DR', async () => {
+    const { meter } = await leasedMeter(host, table, card, 1_000);
+    expect(await meter.refused(host, 'value-download', { message: meter.downloadMessage(999, 10) })).toEqual({
+      code: 'REGISTER_MISMATCH',
+      field: 'message.controlTotalMills',
+    });
+    expect(
+      await meter.ok(host, 'value-download', { message: meter.downloadMessage(1_000, 10) }),
+    ).toMatchObject({
+      descendingRegisterMills: 1_010,
+    });
+  });
+
+  it('keeps the DR within the meter maximum and the card limit', async () => {
+    const meter = await TestMeter.certified(host, table, card);
+    await meter.register(host, 'configure-psd', 'alice');
+    await meter.ok(host, 'authorize-customer', { message: meter.authorizeCustomerMessage(50_000) });
+    expect(
+      await meter.refused(host, 'value-download', { message: meter.downloadMessage(0, 50_001) }),
+    ).toEqual({
+      code: 'LIMIT_EXCEEDED',
+      field: 'message.amountMills',
+    });
+    await meter.ok(host, 'value-download', { message: meter.downloadMessage(0, 50_000) });
+    expect(
+      await meter.refused(host, 'value-download', { message: meter.downloadMessage(50_000, 1) }),
+    ).toMatchObject({
+      code: 'LIMIT_EXCEEDED',
+    });
+  });
+});
+
+describe('Authorize Customer', () => {
+  it('needs the configured customer and a maximum DR within the card limit', async () => {
+    const meter = await TestMeter.certified(host, table, card);
+    await meter.register(host, 'configure-psd', 'alice');
+    const wrongCustomer = meter.provider((await import('@indicium/protocol')).AuthorizeCustomerSig, {
+      customerId: 'someone-else',
+      licensingZip: '94107',
+      maximumDescendingRegisterMills: 1_000,
+    });
+    expect(await meter.refused(host, 'authorize-customer', { message: wrongCustomer })).toEqual({
+      code: 'INVALID_FIELD',
+      field: 'message.customerId',
+    });
+    expect(
+      await meter.refused(host, 'authorize-customer', {
+        message: meter.authorizeCustomerMessage(TEST_LIMITS.maxDescendingRegister + 1),
+      }),
+    ).toEqual({ code: 'LIMIT_EXCEEDED', field: 'message.maximumDescendingRegisterMills' });
+    expect(
+      await meter.ok(host, 'authorize-customer', { message: meter.authorizeCustomerMessage() }),
+    ).toMatchObject({
+      state: 'leased',
+    });
+  });
+
+  it('refuses a message for another meter', async () => {
+    const a = await TestMeter.certified(host, table, card);
+    const b = await TestMeter.certified(host, table, card);
+    await a.register(host, 'configure-psd', 'alice');
+    expect(await a.refused(host, 'authorize-customer', { message: b.authorizeCustomerMessage() })).toEqual({
+      code: 'METER_MISMATCH',
+      field: 'message.meterId',
+    });
+  });
+});
+
+describe('Create Refund Indicium', () => {
+  it('needs the control total, and leaves nothing to run', async () => {
+    const { meter } = await leasedMeter(host, table, card, 3_000);
+    expect(
+      await meter.refused(host, 'create-refund-indicium', { message: meter.refundMessage(2_999) }),
+    ).toEqual({
+      code: 'REGISTER_MISMATCH',
+      field: 'message.controlTotalMills',
+    });
+    expect(
+      await meter.ok(host, 'create-refund-indicium', { message: meter.refundMessage(3_000) }),
+    ).toMatchObject({
+      state: 'withdrawn',
+      refundedMills: 3_000,
+      ascendingRegisterMills: 3_000,
+      descendingRegisterMills: 0,
+      pieceCount: 1,
+    });
+    expect(
+      await meter.refused(host, 'create-refund-indicium', { message: meter.refundMessage(3_000) }),
+    ).toEqual({
+      code: 'METER_WITHDRAWN',
+      field: 'package',
+    });
+  });
+});
