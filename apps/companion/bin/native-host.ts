@@ -2,7 +2,9 @@
  * The native-messaging host the browser starts (DESIGN §4.1), through the launcher that
  * `companion install` writes. stdout carries frames only: nothing else may print to it.
  */
+import { resolveDataDir } from '../src/config/companion-paths.js';
 import { runNativeHost } from '../src/native/run-native-host.js';
+import { createVaultClient } from '../src/vault/create-vault-client.js';
 
 try {
   await runNativeHost({
@@ -10,6 +12,7 @@ try {
     env: process.env,
     stdin: process.stdin,
     stdout: process.stdout,
+    vault: createVaultClient({ dataDir: () => resolveDataDir(process.env) }),
   });
   process.exitCode = 0;
 } catch (error) {

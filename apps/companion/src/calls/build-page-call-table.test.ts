@@ -113,6 +113,8 @@ beforeEach(async () => {
   const config: CompanionConfig = {
     ...emptyConfig(),
     printFolders: { qa: qaDir, gone: join(root, 'missing') },
+    // register and print exist only with a pinned vault; the scripted client never reads it.
+    vault: { url: 'https://vault.example', caPem: 'unused by the scripted client', tlsCaPem: null },
   };
   vault = scriptedVault();
   deps = createCallDependencies(paths, config, vault);
@@ -203,7 +205,15 @@ describe('dispatchPageCall', () => {
     const bare = buildPageCallTable({ ...deps, vault: undefined });
     const context = { origin: 'https://meter.example', requestId: 'req-00000001', progress: () => undefined };
     expect(bare.print).toBeUndefined();
-    await expectCode(dispatchPageCall(bare, deps, 'print', printRequest(), context), 'CA_NOT_PINNED');
+    const unpinned = { config: { ...deps.config, vault: null } };
+    await expectCode(dispatchPageCall(bare, unpinned, 'print', printRequest(), context), 'CA_NOT_PINNED');
+    // A client but no pinned vault: the table leaves the vault calls out, so still CA_NOT_PINNED.
+    const clientNoVault = buildPageCallTable({ ...deps, config: unpinned.config });
+    expect(clientNoVault.print).toBeUndefined();
+    await expectCode(
+      dispatchPageCall(clientNoVault, unpinned, 'register', {} as never, context),
+      'CA_NOT_PINNED',
+    );
     const pinned = {
       config: { ...deps.config, vault: { url: 'https://vault.example', caPem: 'x', tlsCaPem: null } },
     };
@@ -225,7 +235,9 @@ describe('dispatchPageCall', () => {
   });
 
   it('status reports the vault through the client when there is one', async () => {
-    expect(await call('status', {})).toMatchObject({
+    const unpinned = buildPageCallTable({ ...deps, config: { ...deps.config, vault: null } });
+    const context = { origin: 'x', requestId: 'req-00000001', progress: () => undefined };
+    expect(await dispatchPageCall(unpinned, deps, 'status', {}, context)).toMatchObject({
       locked: true,
       vault: 'not-configured',
       registrations: [{ meterId: METER_ID, userId: 'ada' }],

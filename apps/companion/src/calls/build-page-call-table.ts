@@ -52,16 +52,17 @@ export function buildPageCallTable(deps: CallDependencies): PageCallTable {
     printers: async () => ({ printers: await listPrinters(deps.config) }),
   };
   const vault = deps.vault;
-  if (vault === undefined) return Object.freeze(table);
+  // Without a pinned vault there is nothing to register with: dispatch answers CA_NOT_PINNED.
+  if (vault === undefined || deps.config.vault === null) return Object.freeze(table);
   return Object.freeze({
     ...table,
     register: (payload, { progress }) => vault.register(payload, { secrets: deps.secrets, progress }),
-    print: async (payload, { progress }) => {
+    print: async (payload, { progress, origin }) => {
       requireUnlocked();
       // Addresses are checked before the vault is asked, so a typo costs no postage.
       const from = addressFromLines(payload.sender, 'sender');
       const to = addressFromLines(payload.recipient, 'recipient');
-      const issued = await vault.issueIndicium(payload, { secrets: deps.secrets, progress });
+      const issued = await vault.issueIndicium(payload, { secrets: deps.secrets, progress, origin });
       const journal = await deps.journal();
       const entry = await journal.recordIssued({
         meterId: payload.meterId,

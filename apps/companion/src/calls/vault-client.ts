@@ -5,6 +5,11 @@ import type { SecretStore } from '../secrets/secret-store.js';
 export interface VaultCallContext {
   readonly secrets: SecretStore;
   readonly progress: (stage: ProgressStage) => void;
+  /**
+   * The page origin the extension attested (DESIGN §4.1), which Create Indicium carries as the
+   * transaction's `pageOrigin`; absent or not an https origin (the CLI) means the vault's own origin.
+   */
+  readonly origin?: string;
 }
 
 /**
