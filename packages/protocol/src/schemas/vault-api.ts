@@ -41,6 +41,16 @@ export const VAULT_PATHS = Object.freeze({
 
 export const HMK_BYTES = 32;
 export const PASSPHRASE_HASH_BYTES = 32;
+/**
+ * How a companion hashes a meter user's passphrase before it goes into the client secrets (DESIGN
+ * §2: scrypt on the client; the module salts the hash again): scrypt(NFC passphrase, salt, 32 bytes)
+ * with these parameters and the salt `PASSPHRASE_HASH_SALT_LABEL ‖ 0x00 ‖ meterId ‖ 0x00 ‖ userId`
+ * (UTF-8). The salt is fixed per meter user, not random, so every computer of that user derives the
+ * same hash (Complete Password Reset proves the old passphrase with it), and a hash taken from one
+ * meter says nothing about the same passphrase elsewhere. N = 2^15, r = 8: RFC 7914's interactive cost.
+ */
+export const PASSPHRASE_HASH_SCRYPT = Object.freeze({ N: 2 ** 15, r: 8, p: 1 } as const);
+export const PASSPHRASE_HASH_SALT_LABEL = 'indicium/registration/passphrase-hash/v1';
 /** RSA-OAEP-SHA-256 with a 3072-bit key: 384-byte ciphertext, at most 384 − 2·32 − 2 = 318 plaintext bytes. */
 export const CLIENT_SECRETS_CIPHERTEXT_BYTES = 384;
 export const CLIENT_SECRETS_MAX_PLAINTEXT_BYTES = 318;
