@@ -170,7 +170,7 @@ export class Refused extends Error {
   }
 }
 
-let providerTime = Date.UTC(2026, 10, 1);
+let providerTime = Date.UTC(2025, 11, 1);
 /** Strictly increasing provider timestamps. */
 export function providerNow(): string {
   providerTime += 1000;

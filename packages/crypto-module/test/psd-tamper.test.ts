@@ -172,7 +172,7 @@ describe('tampering (issue 4)', () => {
     const older = meter.provider(ValueDownloadSig, {
       controlTotalMills: total() + 200,
       amountMills: 100,
-      issuedAt: '2026-01-01T00:00:00.000Z',
+      issuedAt: '2025-01-01T00:00:00.000Z',
     });
     expect(await expectRefusedUnchanged({ message: older }, 'value-download')).toBe('MESSAGE_REPLAYED');
     await meter.ok(host, 'value-download', { message: meter.downloadMessage(total() + 200, 100) });

@@ -87,6 +87,21 @@ describe('Authorize Customer', () => {
   });
 });
 
+describe('provider message times', () => {
+  it('refuses a message issued ahead of the module clock (it would make every later one look old)', async () => {
+    const { meter } = await leasedMeter(host, table, card, 1_000);
+    const future = meter.provider((await import('@indicium/protocol')).ValueDownloadSig, {
+      controlTotalMills: 1_000,
+      amountMills: 10,
+      issuedAt: '2099-01-01T00:00:00.000Z',
+    });
+    expect(await meter.refused(host, 'value-download', { message: future })).toEqual({
+      code: 'INVALID_FIELD',
+      field: 'message.issuedAt',
+    });
+  });
+});
+
 describe('Create Refund Indicium', () => {
   it('needs the control total, and leaves nothing to run', async () => {
     const { meter } = await leasedMeter(host, table, card, 3_000);

@@ -37,7 +37,7 @@ function openForProvider<S extends Parameters<typeof verifyProviderSignature>[1]
   const opened = openPackage(ctx, body.package);
   requirePsdState(opened.pkg, states);
   requireMeter(opened.pkg, body.message.meterId, 'message.meterId');
-  checkProviderFreshness(opened.pkg, body.message);
+  checkProviderFreshness(opened.pkg, body.message, ctx.now);
   return opened;
 }
 

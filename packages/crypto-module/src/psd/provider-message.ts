@@ -11,6 +11,8 @@ import type { PsdPackage } from './package/psd-package.js';
 
 /** How many provider nonces a package remembers. */
 export const PROVIDER_NONCES_KEPT = 16;
+/** How far a provider clock may run ahead of the module's. */
+export const PROVIDER_CLOCK_SKEW_MS = 10 * 60_000;
 
 interface ProviderMessage {
   readonly nonce: string;
@@ -48,13 +50,20 @@ export function verifyProviderSignature<S extends Record<string, CanonicalFieldT
  * may not be older than the newest message already applied. (A replay against an older copy of
  * the package is what the control total and the auditor's register check catch, DESIGN §3.5.)
  */
-export function checkProviderFreshness(pkg: PsdPackage, message: ProviderMessage): void {
+export function checkProviderFreshness(pkg: PsdPackage, message: ProviderMessage, now: number): void {
   const nonce = Buffer.from(message.nonce, 'base64');
   if (pkg.providerNonces.some((seen) => nonce.equals(seen))) {
     throw new IndiciumError('MESSAGE_REPLAYED', { field: 'message.nonce' });
   }
-  if (Date.parse(message.issuedAt) < pkg.lastProviderIssuedAt) {
+  const issuedAt = Date.parse(message.issuedAt);
+  if (issuedAt < pkg.lastProviderIssuedAt)
     throw new IndiciumError('MESSAGE_REPLAYED', { field: 'message.issuedAt' });
+  // A message from the future would make every later one look old: refuse it rather than brick the meter.
+  if (issuedAt > now + PROVIDER_CLOCK_SKEW_MS) {
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'message.issuedAt',
+      detail: 'ahead of the module clock',
+    });
   }
 }
 
