@@ -6,12 +6,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { IndiciumError } from '@indicium/protocol';
 import { accountRoutes } from './accounts/account-routes.js';
 import { createAccountService } from './accounts/account-service.js';
 import { createSessionAuthenticator } from './accounts/create-session-authenticator.js';
 import { createLoginThrottle } from './accounts/login-throttle.js';
 import { createSessionSweeper } from './accounts/session-sweeper.js';
+import { openAuditKeyBook } from './auditor/audit-key-book.js';
+import { auditorRoutes } from './auditor/auditor-routes.js';
+import { createAuditorService } from './auditor/auditor-service.js';
+import { exportAuditKey } from './auditor/export-audit-key.js';
+import { runAudit } from './auditor/run-audit.js';
+import { createStoreAuditLog } from './auditor/store-audit-log.js';
 import { openPostalCa } from './ca/open-postal-ca.js';
 import { ensurePrivateDirectory } from './ca/private-files.js';
 import { openVault } from './ceremony/open-vault.js';
@@ -22,6 +29,11 @@ import { createHttpsServer, listen } from './http/listen.js';
 import { loadTls } from './http/load-tls.js';
 import { publicRoutes } from './http/public/public-routes.js';
 import type { Route } from './http/route.js';
+import { serveWebApp } from './http/serve-web-app.js';
+import { guardValueRoutes } from './module-table/guard-value-routes.js';
+import { createValuePath } from './meters/value-path.js';
+import { createModuleTableGuard } from './module-table/module-table-guard.js';
+import { moduleTableRoutes } from './module-table/module-table-routes.js';
 import { createOfficerRouter, OFFICER_MOUNT_PATH } from './officers/officer-router.js';
 import { openapiRoute } from './openapi/openapi-route.js';
 import { createLogger } from './ops/create-logger.js';
@@ -32,6 +44,9 @@ import { printNextSteps } from './ops/print-next-steps.js';
 import { registerStoreMetrics } from './ops/store-metrics.js';
 import { registerPoolMetrics } from './pool/pool-metrics.js';
 import { createStore } from './store/create-store.js';
+
+/** Route tags that move value (DESIGN §3.6: a stopped vault refuses them). */
+const VALUE_ROUTE_TAGS = Object.freeze(['psd', 'provider', 'postage']);
 
 async function packageVersion(): Promise<string> {
   const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
@@ -59,14 +74,57 @@ async function main(): Promise<void> {
     modules: config.poolSize,
     logger: log.child({ component: 'pool' }),
     progress: (line) => log.info({ component: 'ceremony' }, line),
+    // Every entry the modules emit goes to the database's audit table, durably, before the
+    // command's outcome leaves the pool (group commit: one sync per batch).
+    audit: createStoreAuditLog(store),
   });
   const { pool } = vault;
+  const manifestModule = (serial: string) => vault.manifest().modules.find((m) => m.serial === serial);
   // The same directory openVault made the postal CA in on first run.
   const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'ca', 'postal'));
 
   const metrics = createMetrics();
   registerStoreMetrics(store, metrics.registry);
   registerPoolMetrics(pool, metrics.registry);
+  // DESIGN §3.6: every module's row checked against the module before any PSD work is accepted.
+  const moduleTable = createModuleTableGuard({
+    store,
+    pool,
+    inService: (serial) => manifestModule(serial)?.inService ?? false,
+    maxFailingModules: config.maxFailingModules,
+    log: log.child({ component: 'module-table' }),
+    registry: metrics.registry,
+  });
+  await moduleTable.verifyAll();
+  // The value path (DESIGN §4.2–4.4): MeterGen, the provider, the companions' PSD routes, money routes.
+  const valuePath = await createValuePath({
+    dataDir: config.dataDir,
+    store,
+    pool,
+    guard: moduleTable,
+    postalCa,
+    cardPublicKeys: vault.manifest().cardPublicKeys,
+    meterStock: config.meterStock,
+    log,
+  });
+  const auditKeys = openAuditKeyBook(config.dataDir, (serial) => manifestModule(serial)?.modulePublicKey);
+  const auditor = createAuditorService({
+    run: () =>
+      runAudit({
+        pool,
+        audit: vault.audit,
+        keys: auditKeys,
+        pinned: (serial) => manifestModule(serial)?.modulePublicKey,
+        exportKey: (serial, modulePublicKey) =>
+          exportAuditKey(
+            { dispatch: (request) => pool.dispatch(request, { module: serial }) },
+            { moduleSerial: serial, modulePublicKey, officersPath: vault.officersPath },
+          ),
+      }),
+    intervalMs: config.auditIntervalSeconds * 1000,
+    log: log.child({ component: 'auditor' }),
+    registry: metrics.registry,
+  });
   let shutdown: GracefulShutdown | undefined;
   const isDraining = () => shutdown?.isDraining() ?? false;
   const accounts = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });
@@ -78,14 +136,21 @@ async function main(): Promise<void> {
       checks: [
         { name: 'store', check: async () => Array.isArray(await store.modules.list()) },
         { name: 'pool', check: async () => pool.info().some((module) => module.inService) },
+        { name: 'module-table', check: async () => moduleTable.isServing() },
       ],
     }),
     ...publicRoutes({
       certificates: { postalCaPem: postalCa.certificatePem, certificates: store.certificates },
     }),
     ...accountRoutes({ service: accounts, sessionKey }),
+    ...auditorRoutes(auditor),
+    ...moduleTableRoutes({ store, guard: moduleTable }),
+    ...valuePath.routes,
   ];
   routes.push(openapiRoute(() => routes, await packageVersion()));
+  // Last, over every route added above: value-bearing routes refuse while the module table has
+  // stopped the vault (DESIGN §3.6), whatever their handlers do.
+  routes.splice(0, routes.length, ...guardValueRoutes(routes, moduleTable, VALUE_ROUTE_TAGS));
 
   const app = createApp({
     routes,
@@ -103,6 +168,8 @@ async function main(): Promise<void> {
     log: log.child({ component: 'http' }),
     extraOrigins: config.extraOrigins,
     isDraining,
+    // The web UI's build from `npm run build -w @indicium/web`, served from the vault's own origin.
+    webApp: serveWebApp(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   });
   const server = createHttpsServer(app, tls);
   shutdown = createGracefulShutdown({
@@ -112,12 +179,16 @@ async function main(): Promise<void> {
     // the pool then finishes queued module work, and the store commits whatever is still queued.
     steps: [
       { name: 'sessions', run: async () => sweeper.stop() },
+      { name: 'auditor', run: () => auditor.stop() },
+      { name: 'metergen', run: () => valuePath.stop() },
       { name: 'pool', run: () => vault.close() },
       { name: 'store', run: () => store.close() },
     ],
   });
   shutdown.installSignalHandlers();
   const port = await listen(server, config.port, config.host);
+  auditor.start();
+  valuePath.start();
   const url = `https://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info({ url, port, modules: pool.serials().length }, 'vault listening');
   printNextSteps(process.stderr, {

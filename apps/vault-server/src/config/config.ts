@@ -25,6 +25,12 @@ export interface VaultConfig {
   readonly logLevel: LogLevel;
   /** Origins besides the server's own that may send state-changing requests (a reverse proxy). */
   readonly extraOrigins: readonly string[];
+  /** Seconds between scheduled audit verifications (DESIGN §3.5). Default 300. */
+  readonly auditIntervalSeconds: number;
+  /** Inhibited modules that stop all value-bearing work (DESIGN §3.6). Default 2. */
+  readonly maxFailingModules: number;
+  /** Fresh certified meters MeterGen keeps in stock (0: make each on demand). Default 2. */
+  readonly meterStock: number;
 }
 
 export const LOG_LEVELS = Object.freeze([
@@ -47,6 +53,16 @@ const portText = z
   .transform(Number)
   .pipe(z.int().min(0).max(65_535));
 const poolText = z
+  .string()
+  .regex(/^\d{1,2}$/, `must be a whole number 1–${MAX_POOL_SIZE}`)
+  .transform(Number)
+  .pipe(z.int().min(1).max(MAX_POOL_SIZE));
+const auditIntervalText = z
+  .string()
+  .regex(/^\d{1,6}$/, 'must be a whole number of seconds 5–86400')
+  .transform(Number)
+  .pipe(z.int().min(5).max(86_400));
+const failingText = z
   .string()
   .regex(/^\d{1,2}$/, `must be a whole number 1–${MAX_POOL_SIZE}`)
   .transform(Number)
@@ -74,6 +90,13 @@ const RawConfigSchema = z.strictObject({
   poolSize: poolText,
   logLevel: z.enum(LOG_LEVELS),
   origins: z.array(originText).max(16),
+  auditInterval: auditIntervalText,
+  maxFailingModules: failingText,
+  meterStock: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number 0–100')
+    .transform(Number)
+    .pipe(z.int().min(0).max(100)),
 });
 
 const FLAGS = {
@@ -85,6 +108,9 @@ const FLAGS = {
   'pool-size': { type: 'string' },
   'log-level': { type: 'string' },
   origin: { type: 'string', multiple: true },
+  'audit-interval': { type: 'string' },
+  'max-failing-modules': { type: 'string' },
+  'meter-stock': { type: 'string' },
 } as const;
 
 /** Environment names, documented in the README's "Configuration". A flag wins over its variable. */
@@ -98,6 +124,9 @@ export const CONFIG_ENV = Object.freeze({
   poolSize: 'INDICIUM_POOL_SIZE',
   logLevel: 'INDICIUM_LOG_LEVEL',
   origins: 'INDICIUM_ORIGINS',
+  auditInterval: 'INDICIUM_AUDIT_INTERVAL',
+  maxFailingModules: 'INDICIUM_MAX_FAILING_MODULES',
+  meterStock: 'INDICIUM_METER_STOCK',
 });
 
 function parseFlags(
@@ -146,6 +175,9 @@ export function loadConfig(
       String(Math.min(availableParallelism(), MAX_POOL_SIZE)),
     logLevel: flags['log-level'] ?? env[CONFIG_ENV.logLevel] ?? 'info',
     origins: flags.origin ?? (originsEnv === undefined || originsEnv === '' ? [] : originsEnv.split(',')),
+    auditInterval: flags['audit-interval'] ?? env[CONFIG_ENV.auditInterval] ?? '300',
+    maxFailingModules: flags['max-failing-modules'] ?? env[CONFIG_ENV.maxFailingModules] ?? '2',
+    meterStock: flags['meter-stock'] ?? env[CONFIG_ENV.meterStock] ?? '2',
   };
   const parsed = RawConfigSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)),
@@ -174,6 +206,9 @@ export function loadConfig(
     poolSize: c.poolSize,
     logLevel: c.logLevel,
     extraOrigins: Object.freeze([...c.origins]),
+    auditIntervalSeconds: c.auditInterval,
+    maxFailingModules: c.maxFailingModules,
+    meterStock: c.meterStock,
   });
 }
 
@@ -189,6 +224,9 @@ export function flagForField(field: string): string {
     poolSize: '--pool-size / INDICIUM_POOL_SIZE',
     logLevel: '--log-level / INDICIUM_LOG_LEVEL',
     origins: '--origin / INDICIUM_ORIGINS',
+    auditInterval: '--audit-interval / INDICIUM_AUDIT_INTERVAL',
+    maxFailingModules: '--max-failing-modules / INDICIUM_MAX_FAILING_MODULES',
+    meterStock: '--meter-stock / INDICIUM_METER_STOCK',
     argv: 'command line',
   };
   return map[field] ?? field;

@@ -34,6 +34,21 @@ export function printNextSteps(
       '                   Certificates › View Certificates › Authorities › Import).',
     );
   }
+  const curl = info.devCaFile === null ? 'curl' : `curl --cacert ${info.devCaFile}`;
+  lines.push(
+    '',
+    '  Officer tools (this machine only):',
+    `    vaultctl status:        npx vaultctl --credentials ${info.officersFile} status`,
+    `    audit now:              ${curl} -X POST ${info.url}/v1/auditor/verify`,
+    `    module table:           ${curl} ${info.url}/v1/module-table`,
+    '',
+    '  Browser extension (from the repository root):',
+    '    npm run build -w @indicium/extension',
+    '    node apps/companion/bin/companion.mjs install --extension-id cgmdonginiikpoindfahfnaokakjjmln \\',
+    `         --origin ${new URL(info.url).origin}`,
+    '    Chrome: chrome://extensions › Developer mode › Load unpacked › apps/extension/dist/chrome',
+    '    Firefox: about:debugging › Load Temporary Add-on › apps/extension/dist/firefox/manifest.json',
+  );
   lines.push('', '  Stop with Ctrl-C (SIGINT) or SIGTERM: requests drain and every commit is kept.', '');
   out.write(`${lines.join('\n')}\n`);
 }
