@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
-import { IndiciumError, MediumSchema, type PageCallType } from '@indicium/protocol';
+import { formatMills, IndiciumError, MediumSchema, type PageCallType } from '@indicium/protocol';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildPageCallTable } from '../calls/build-page-call-table.js';
 import { createCallDependencies } from '../calls/create-call-dependencies.js';
@@ -16,6 +16,7 @@ import { currentLauncherTarget } from '../install/launcher-script.js';
 import { BROWSERS, type Browser } from '../install/native-manifest.js';
 import { uninstallCompanion } from '../install/uninstall-companion.js';
 import { readPassphrase } from './read-passphrase.js';
+import { addVaultCommands } from './vault-commands.js';
 
 /** The CLI's world: streams and environment, so tests run it in-process. */
 export interface CliIo {
@@ -207,9 +208,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .command('status')
     .description('companion version, registrations, vault reachability')
     .option('--json', 'print the answer as JSON')
+    .option(
+      '--registers',
+      "also show each meter user's registers as this computer last verified them (asks for the passphrase)",
+    )
     .action(async (o) => {
       const status = await call('status', {});
-      if (o.json === true) return out(JSON.stringify(status));
+      const registers = o.registers === true ? await localRegisters() : undefined;
+      if (o.json === true)
+        return out(JSON.stringify(registers === undefined ? status : { ...status, registers }));
       out(`companion ${status.companionVersion}`);
       out(`vault: ${status.vault}`);
       out(
@@ -217,7 +224,41 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           ? 'not registered'
           : `registered: ${status.registrations.map((r) => `${r.userId}@${r.meterId}`).join(', ')}`,
       );
+      for (const r of registers ?? []) {
+        out(
+          `${r.userId}@${r.meterId}: ascending ${formatMills(r.ascendingRegisterMills)}, descending ${formatMills(r.descendingRegisterMills)} (${r.ascendingRegisterMills} / ${r.descendingRegisterMills} mills)`,
+        );
+      }
     });
+
+  /** The AR/DR record the secrets keep per meter user (DESIGN §4.3), read after an unlock. */
+  const localRegisters = async () => {
+    const paths = companionPaths(dataDir());
+    const config = (await readConfig(paths.config)) ?? emptyConfig();
+    const deps = createCallDependencies(paths, config, io.vault);
+    try {
+      const names = await deps.secrets.registrations();
+      if (names.length === 0) return [];
+      const passphrase = await readPassphrase(io.stdin, io.stderr);
+      step('unlocking (scrypt)');
+      await deps.secrets.unlock(passphrase);
+      return names.map(({ meterId, userId }) => {
+        const record = deps.secrets.meterUser(meterId, userId);
+        record.hmk.fill(0);
+        return {
+          meterId,
+          userId,
+          ascendingRegisterMills: record.ascendingRegisterMills,
+          descendingRegisterMills: record.descendingRegisterMills,
+        };
+      });
+    } finally {
+      deps.secrets.lock();
+    }
+  };
+
+  if (io.vault !== undefined)
+    addVaultCommands(program, { call, out, readPassphrase: () => readPassphrase(io.stdin, io.stderr) });
 
   program
     .command('history')
