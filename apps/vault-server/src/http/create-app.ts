@@ -37,6 +37,8 @@ export interface AppDeps {
   /** True once shutdown began: answers carry `Connection: close` so keep-alive clients leave. */
   readonly isDraining: () => boolean;
   readonly bodyLimitBytes?: number;
+  /** The built web UI (DESIGN §8), served after the API routes; absent: the API alone. */
+  readonly webApp?: RequestHandler | null;
 }
 
 type Handler = (req: Request, res: Response, next: NextFunction) => void;
@@ -194,6 +196,7 @@ export function createApp(deps: AppDeps): Express {
     app[route.method](route.path, ...guards);
   }
 
+  if (deps.webApp !== undefined && deps.webApp !== null) app.use(deps.webApp);
   app.use((req) => {
     throw new IndiciumError('NOT_FOUND', { field: 'path', details: { method: req.method } });
   });

@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type RequestHandler, type Router } from 'express';
+
+/** Paths that belong to the API and operations, never to the web app's client routes. */
+const API_PREFIXES = ['/v1/', '/healthz', '/readyz', '/metrics', '/openapi'];
+
+function isClientRoute(path: string): boolean {
+  return !API_PREFIXES.some((prefix) => path === prefix.replace(/\/$/, '') || path.startsWith(prefix));
+}
+
+/**
+ * Serves the built web UI (`apps/web/dist`, DESIGN §8) from the vault's own origin, under the CSP
+ * the security headers set (scripts and styles only from 'self', nothing inline). Hashed files in
+ * `assets/` are immutable and cached; `index.html` is never cached, so a new build is picked up at
+ * once. A GET for any other path that is not the API's and asks for HTML gets `index.html` (the
+ * app's client routes: /print, /history, …); everything else falls through to the JSON 404.
+ *
+ * Returns null when the folder has no build (the vault then serves the API alone).
+ */
+export function serveWebApp(distDir: string): Router | null {
+  const index = join(distDir, 'index.html');
+  if (!existsSync(index)) return null;
+  const router = express.Router();
+  router.use(
+    '/assets',
+    express.static(join(distDir, 'assets'), {
+      index: false,
+      fallthrough: true,
+      redirect: false,
+      setHeaders: (res) => res.set('Cache-Control', 'public, max-age=31536000, immutable'),
+    }),
+  );
+  const sendIndex: RequestHandler = (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !isClientRoute(req.path)) return next();
+    if (req.path.startsWith('/assets/') || !req.accepts('html')) return next();
+    res.sendFile(index, { headers: { 'Cache-Control': 'no-store' } }, (error) => {
+      if (error !== undefined && !res.headersSent) next(error);
+    });
+  };
+  router.use(sendIndex);
+  return router;
+}
