@@ -1,3 +1,4 @@
+import { openPgStore } from './postgres/open-pg-store.js';
 import { openSqliteStore } from './sqlite/open-sqlite-store.js';
 import type { Store } from './store.js';
 import { parseStoreConfig, type StoreConfig } from './store-config.js';
@@ -11,10 +12,12 @@ export interface StoreDependencies {
  * Opens the vault's store: creates the database if it is missing, applies the migrations, and
  * returns the `Store`. Refusals: INVALID_FIELD (a bad config, field `store.<key>`),
  * VAULT_DATA_REFUSED (`details.reason`: `permissions` for a file others may read, `schema` for a
- * database made by a newer vault or with an edited migration, `missing` when it cannot be created).
+ * database made by a newer vault or with an edited migration, `missing` when it cannot be created),
+ * VAULT_UNAVAILABLE (a PostgreSQL database that cannot be reached or refuses the login).
  *
  * @example
  * const store = await createStore({ kind: 'sqlite', path: join(dataDir, 'vault.db') });
+ * // several nodes: createStore({ kind: 'postgresql', url: 'postgres://vault@db.internal/indicium' })
  * // … serve …
  * await store.close(); // commits what is queued first
  */
@@ -24,5 +27,7 @@ export async function createStore(config: StoreConfig, deps: StoreDependencies =
   switch (parsed.kind) {
     case 'sqlite':
       return openSqliteStore({ ...parsed, clock });
+    case 'postgresql':
+      return openPgStore({ ...parsed, clock });
   }
 }
