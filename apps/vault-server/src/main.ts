@@ -30,8 +30,8 @@ import { loadTls } from './http/load-tls.js';
 import { publicRoutes } from './http/public/public-routes.js';
 import type { Route } from './http/route.js';
 import { serveWebApp } from './http/serve-web-app.js';
-import { guardValueRoutes } from './module-table/guard-value-routes.js';
 import { createValuePath } from './meters/value-path.js';
+import { guardValueRoutes } from './module-table/guard-value-routes.js';
 import { createModuleTableGuard } from './module-table/module-table-guard.js';
 import { moduleTableRoutes } from './module-table/module-table-routes.js';
 import { createOfficerRouter, OFFICER_MOUNT_PATH } from './officers/officer-router.js';
@@ -56,17 +56,15 @@ async function packageVersion(): Promise<string> {
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
-  if (config.databaseUrl !== null) {
-    throw new IndiciumError('INVALID_FIELD', {
-      field: 'databaseUrl',
-      detail:
-        'PostgreSQL is not available in this version; unset DATABASE_URL to use the embedded SQLite database.',
-    });
-  }
   await ensurePrivateDirectory(config.dataDir);
   const { sessionKey } = await ensureServerSecrets(join(config.dataDir, 'secrets'));
   const tls = await loadTls(config);
-  const store = await createStore({ kind: 'sqlite', path: join(config.dataDir, 'vault.db') });
+  // Several vault nodes share one PostgreSQL database (DESIGN §10); one node keeps SQLite in its data dir.
+  const store = await createStore(
+    config.databaseUrl === null
+      ? { kind: 'sqlite', path: join(config.dataDir, 'vault.db') }
+      : { kind: 'postgresql', url: config.databaseUrl },
+  );
   // On first run this makes the postal CA, the provider key and the modules, and runs the key
   // ceremony unattended (master, clones through share export/import, crypto-card initialisation).
   const vault = await openVault({

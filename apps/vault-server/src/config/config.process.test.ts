@@ -28,7 +28,7 @@ describe('vault start with a bad configuration', () => {
     [['--port', 'https'], {}, '--port / INDICIUM_PORT'],
     [['--tls-cert', '/nonexistent.pem'], {}, '--tls-key / INDICIUM_TLS_KEY'],
     [[], { INDICIUM_LOG_LEVEL: 'loud' }, '--log-level / INDICIUM_LOG_LEVEL'],
-    [[], { DATABASE_URL: 'postgres://db.invalid/indicium' }, 'DATABASE_URL'],
+    [[], { DATABASE_URL: 'mysql://db.invalid/indicium' }, '--database-url / DATABASE_URL'],
   ])('%j %j fails fast naming %s', (args, env, flag) => {
     const data = join(dir, `d${Math.random().toString(36).slice(2)}`);
     const run = start([...args, '--data-dir', data], env);

@@ -52,6 +52,15 @@ describe('loadConfig', () => {
     });
   });
 
+  it('takes a PostgreSQL URL from DATABASE_URL or --database-url (the flag wins); SQLite without one', () => {
+    const env = { DATABASE_URL: 'postgres://vault:secret@db.internal:5432/indicium' };
+    expect(loadConfig([], env, HOME).databaseUrl).toBe('postgres://vault:secret@db.internal:5432/indicium');
+    expect(loadConfig(['--database-url', 'postgresql://vault@db2/indicium'], env, HOME).databaseUrl).toBe(
+      'postgresql://vault@db2/indicium',
+    );
+    expect(loadConfig([], {}, HOME).databaseUrl).toBeNull();
+  });
+
   it.each([
     [['--port', '65536'], {}, 'port'],
     [['--port', '-1'], {}, 'argv'],
@@ -61,6 +70,8 @@ describe('loadConfig', () => {
     [['--log-level', 'verbose'], {}, 'logLevel'],
     [['--host', 'a b'], {}, 'host'],
     [[], { DATABASE_URL: 'mysql://x' }, 'databaseUrl'],
+    [['--database-url', 'postgres://db host/indicium'], {}, 'databaseUrl'],
+    [['--database-url', 'postgres://[bad/indicium'], {}, 'databaseUrl'],
     [['--unknown'], {}, 'argv'],
     [['stray'], {}, 'argv'],
   ] as const)('refuses %j %j (field %s) at start', (argv, env, field) => {

@@ -85,7 +85,9 @@ const RawConfigSchema = z.strictObject({
   tlsKey: z.string().min(1).optional(),
   databaseUrl: z
     .string()
-    .regex(/^postgres(?:ql)?:\/\//, 'must be a postgres:// URL')
+    .max(4096)
+    .regex(/^postgres(?:ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+    .refine((u) => URL.canParse(u), 'must be a postgres:// URL')
     .optional(),
   poolSize: poolText,
   logLevel: z.enum(LOG_LEVELS),
@@ -105,6 +107,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
+  'database-url': { type: 'string' },
   'pool-size': { type: 'string' },
   'log-level': { type: 'string' },
   origin: { type: 'string', multiple: true },
@@ -168,7 +171,7 @@ export function loadConfig(
     dataDir: flags['data-dir'] ?? env[CONFIG_ENV.dataDir] ?? join(home, '.indicium', 'vault'),
     tlsCert: flags['tls-cert'] ?? env[CONFIG_ENV.tlsCert],
     tlsKey: flags['tls-key'] ?? env[CONFIG_ENV.tlsKey],
-    databaseUrl: env[CONFIG_ENV.databaseUrl],
+    databaseUrl: flags['database-url'] ?? env[CONFIG_ENV.databaseUrl],
     poolSize:
       flags['pool-size'] ??
       env[CONFIG_ENV.poolSize] ??
@@ -220,7 +223,7 @@ export function flagForField(field: string): string {
     dataDir: '--data-dir / INDICIUM_DATA_DIR',
     tlsCert: '--tls-cert / INDICIUM_TLS_CERT',
     tlsKey: '--tls-key / INDICIUM_TLS_KEY',
-    databaseUrl: 'DATABASE_URL',
+    databaseUrl: '--database-url / DATABASE_URL',
     poolSize: '--pool-size / INDICIUM_POOL_SIZE',
     logLevel: '--log-level / INDICIUM_LOG_LEVEL',
     origins: '--origin / INDICIUM_ORIGINS',
