@@ -42,6 +42,8 @@ export interface FirstRunResult {
 
 interface CardAnswer {
   readonly tokens: Record<string, string | number>;
+  readonly registrationPublicKey: string;
+  readonly clientSecretPublicKey: string;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function runFirstRunCeremony(options: FirstRunCeremonyOptions): Pro
         mks: { version: mks.mksVersion, kcv: mks.kcv },
         shares: { n: shares.n, k: shares.k },
         cryptoCard: card.tokens,
+        cardPublicKeys: { registration: card.registrationPublicKey, clientSecret: card.clientSecretPublicKey },
       },
     };
   } finally {

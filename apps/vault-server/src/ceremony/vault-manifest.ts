@@ -26,6 +26,13 @@ export const VaultManifestSchema = z.strictObject({
   mks: z.strictObject({ version: z.number().int().min(1), kcv: z.string().regex(/^[0-9a-f]{32}$/) }),
   shares: z.strictObject({ n: z.number().int().min(2), k: z.number().int().min(2) }),
   cryptoCard: z.record(z.string(), z.union([z.string(), z.number()])),
+  /**
+   * The crypto-card's public keys (SPKI DER, base64), from Initialize Crypto-Card: the registration
+   * key bundle hands them to companions (DESIGN §4.2 step 1). Absent in vaults made before.
+   */
+  cardPublicKeys: z
+    .strictObject({ registration: z.string().min(1).max(1024), clientSecret: z.string().min(1).max(1024) })
+    .optional(),
 });
 export type VaultManifest = z.infer<typeof VaultManifestSchema>;
 

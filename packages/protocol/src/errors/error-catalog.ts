@@ -41,6 +41,10 @@ export const ERROR_CATALOG = Object.freeze({
     'The meter does not hold enough postage for this piece.',
     'Buy postage, then print again.',
   ),
+  PAYMENT_DECLINED: user(
+    'The card payment was declined; nothing was charged and no postage was added.',
+    'Check the card details or use another card, then buy again.',
+  ),
   POSTAGE_OUT_OF_LIMITS: user(
     'The postage amount is outside the limits allowed for one indicium.',
     'Check the weight and mail class; split the shipment if it is very large.',

@@ -34,6 +34,8 @@ export const VAULT_PATHS = Object.freeze({
   registrationConfigure: '/v1/registration/configure',
   getChallenge: '/v1/psd/get-challenge',
   createIndicium: '/v1/psd/create-indicium',
+  /** The same body with transaction kind `correction` (Create Correction Indicium, §3.3). */
+  createCorrectionIndicium: '/v1/psd/create-correction-indicium',
   verify: '/v1/verify',
   caCertificate: '/v1/ca',
   certificate: '/v1/certificates/{serial}',

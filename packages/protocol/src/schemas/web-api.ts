@@ -33,6 +33,8 @@ export const WEB_PATHS = Object.freeze({
   purchase: '/v1/meters/{meterId}/purchases',
   refund: '/v1/meters/{meterId}/refund',
   registrationToken: '/v1/meters/{meterId}/registration-tokens',
+  licences: '/v1/licences',
+  passwordReset: '/v1/meters/{meterId}/password-reset',
 } as const);
 
 const EmailSchema = z.email().max(254);
@@ -141,6 +143,11 @@ export const PurchaseRequestSchema = z.strictObject({
   amountMills: DescendingRegisterMillsSchema.min(1),
   /** A retry with the same key buys once. */
   idempotencyKey: RequestIdSchema,
+  /** The card for the sample vault's simulated payment (its test numbers); absent: the default test card. */
+  cardNumber: z
+    .string()
+    .regex(/^\d{12,19}$/)
+    .optional(),
 });
 export type PurchaseRequest = z.infer<typeof PurchaseRequestSchema>;
 
@@ -169,3 +176,43 @@ export const RegistrationTokenAnswerSchema = z.strictObject({
   expiresAt: TimestampSchema,
 });
 export type RegistrationTokenAnswer = z.infer<typeof RegistrationTokenAnswerSchema>;
+
+/**
+ * Apply for a meter licence (DESIGN §6 provider: licences). The sample provider approves at once
+ * and assigns a fresh meter from MeterGen's stock; Authorize Customer (licensing ZIP, maximum DR)
+ * runs once the customer's companion has configured that meter.
+ */
+export const LicenceApplicationSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  licensingZip: ZipSchema,
+  /** A retry with the same key applies once. */
+  idempotencyKey: RequestIdSchema,
+});
+export type LicenceApplication = z.infer<typeof LicenceApplicationSchema>;
+
+export const LicenceAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  licenceId: RequestIdSchema,
+  licensingZip: ZipSchema,
+  status: z.enum(['requested', 'approved', 'rejected', 'revoked']),
+  /** The meter assigned to this licence once approved. */
+  meterId: MeterIdSchema.nullable(),
+});
+export type LicenceAnswer = z.infer<typeof LicenceAnswerSchema>;
+
+/** What a purchase or refund did: the ledger movement and the meter's registers after it. */
+export const FundsAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  meterId: MeterIdSchema,
+  state: PsdStateSchema,
+  amountMills: DescendingRegisterMillsSchema,
+  ...RegistersShape,
+});
+export type FundsAnswer = z.infer<typeof FundsAnswerSchema>;
+
+/** Ask the provider to start a password reset for one user of the meter (§3.3 Start Password Reset). */
+export const PasswordResetRequestSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  userId: MeterUserIdSchema,
+});
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequestSchema>;

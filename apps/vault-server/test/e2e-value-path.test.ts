@@ -1,0 +1,422 @@
+import { randomBytes, verify, X509Certificate } from 'node:crypto';
+import { chmod, copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type CreateIndiciumAnswer,
+  fromBase64,
+  type HistoryAnswer,
+  type MetersAnswer,
+  parseIndicium,
+  toBase64,
+  type VerifyAnswer,
+} from '@indicium/protocol';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type HttpAnswer,
+  setCookie,
+  startVaultProcess,
+  type VaultProcess,
+} from '../src/http/testing/vault-process.js';
+import {
+  type MeterUser,
+  registerMeter,
+  signUp,
+  TRANSACTION,
+  type WebCustomer,
+} from './support/e2e-protocol-client.js';
+
+/**
+ * The value path end to end (issue 5): the real vault (`src/main.ts`) in its own process over real
+ * HTTPS, first-run ceremony included, driven by a web customer and by a protocol client written
+ * from the protocol package alone. One vault for the whole file (the ceremony is the slow part);
+ * the tests run in order and build on each other, the destructive ones (a package edited in the
+ * database, the database replaced by an older copy) last.
+ */
+
+let dataDir: string;
+let vault: VaultProcess;
+let alice: WebCustomer;
+let meterId: string;
+let user: MeterUser;
+let snapshot: string;
+const issued: { request: ReturnType<MeterUser['request']>; answer: CreateIndiciumAnswer }[] = [];
+
+const errorOf = (answer: HttpAnswer) => answer.json<{ error: { code: string; field?: string } }>().error;
+const db = () => new Database(join(dataDir, 'vault.db'));
+const key = () => randomBytes(12).toString('base64url');
+
+async function start(): Promise<VaultProcess> {
+  const started = await startVaultProcess(dataDir, ['--meter-stock', '1', '--audit-interval', '3600']);
+  if (user !== undefined) user.vault = started;
+  return started;
+}
+
+async function meters(customer: WebCustomer): Promise<MetersAnswer['meters']> {
+  const answer = await customer.call('GET', '/v1/meters');
+  expect(answer.status).toBe(200);
+  return answer.json<MetersAnswer>().meters;
+}
+
+async function buy(amountMills: number, cardNumber?: string): Promise<HttpAnswer> {
+  return alice.call('POST', `/v1/meters/${meterId}/purchases`, {
+    protocol: 1,
+    amountMills,
+    idempotencyKey: key(),
+    ...(cardNumber === undefined ? {} : { cardNumber }),
+  });
+}
+
+async function print(
+  postageMills = TRANSACTION.postageMills,
+): Promise<{ answer: HttpAnswer; request: ReturnType<MeterUser['request']> }> {
+  const request = user.request({ ...TRANSACTION, postageMills });
+  const answer = await user.send(request);
+  if (answer.status === 200) {
+    const body = answer.json<CreateIndiciumAnswer>();
+    user.accept(request, body);
+    issued.push({ request, answer: body });
+  }
+  return { answer, request };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'indicium-e2e-'));
+  vault = await start();
+}, 240_000);
+
+afterAll(async () => {
+  await vault?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the value path over real HTTPS', () => {
+  it('sign-up → licence → registration → buy postage → indicium → POST /v1/verify; the signature verifies with the certificate by serial', async () => {
+    alice = await signUp(vault, 'alice@example.test');
+    ({ meterId, user } = await registerMeter(vault, alice));
+    const [meter] = await meters(alice);
+    expect(meter).toMatchObject({
+      meterId,
+      state: 'leased',
+      licensingZip: '20260-0001',
+      descendingRegisterMills: 0,
+    });
+    expect(meter?.users).toEqual([
+      { userId: 'alice', role: 'customer-administrator', maximumTotalMills: null, expiresAt: null },
+    ]);
+
+    const bought = await buy(10_000);
+    expect(bought.status).toBe(200);
+    expect(bought.json()).toMatchObject({
+      meterId,
+      state: 'leased',
+      amountMills: 10_000,
+      descendingRegisterMills: 10_000,
+    });
+
+    await user.getChallenge();
+    expect(user.descending).toBe(10_000);
+    const { answer } = await print();
+    expect(answer.status).toBe(200);
+    const indicium = fromBase64(answer.json<CreateIndiciumAnswer>().indicium);
+    const { fields, signedPart, signature } = parseIndicium(indicium);
+    expect(fields).toMatchObject({
+      postageMills: 730,
+      ascendingRegisterMills: 730,
+      descendingRegisterMills: 9_270,
+      originZip: '20260-0001',
+      sample: true,
+      kind: 'postage',
+    });
+
+    const verified = await vault.request('POST', '/v1/verify', {
+      body: { protocol: 1, indicium: toBase64(indicium) },
+    });
+    expect(verified.status).toBe(200);
+    expect(verified.json<VerifyAnswer>()).toMatchObject({ valid: true, deviceId: meterId, reason: null });
+    const pem = await vault.request('GET', `/v1/certificates/${fields.certificateSerial}`);
+    const certificate = new X509Certificate(pem.text);
+    expect(certificate.subject).toBe(`CN=${meterId}`);
+    expect(
+      certificate.verify(new X509Certificate((await vault.request('GET', '/v1/ca')).text).publicKey),
+    ).toBe(true);
+    expect(
+      verify('sha256', signedPart, { key: certificate.publicKey, dsaEncoding: 'ieee-p1363' }, signature),
+    ).toBe(true);
+
+    // A consistent copy of the database as it is now, for the rollback test at the end.
+    snapshot = join(dataDir, 'older-copy.db');
+    const copy = db();
+    copy.exec(`VACUUM INTO '${snapshot}'`);
+    copy.close();
+  });
+
+  it('a retry of a committed request returns the same indicium, and no second one is made', async () => {
+    const last = issued.at(-1);
+    if (last === undefined) throw new Error('no indicium yet');
+    const again = await user.send(last.request);
+    expect(again.status).toBe(200);
+    expect(again.json()).toEqual(last.answer);
+    const history = (await alice.call('GET', `/v1/meters/${meterId}/history`)).json<HistoryAnswer>();
+    expect(history.items).toHaveLength(1);
+  });
+
+  it('200 concurrent requests on one module challenge: exactly one indicium; then exactly the affordable number; AR + DR = control total; audit verifies', async () => {
+    const racing = Array.from({ length: 200 }, () => user.request(TRANSACTION));
+    const answers = await Promise.all(racing.map((request) => user.send(request)));
+    const won = answers.flatMap((a, i) => (a.status === 200 ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const a of answers.filter((x) => x.status !== 200))
+      expect(errorOf(a).code).toBe('CHALLENGE_INVALID');
+    const winner = won[0] as number;
+    user.accept(
+      racing[winner] as (typeof racing)[number],
+      (answers[winner] as HttpAnswer).json<CreateIndiciumAnswer>(),
+    );
+
+    // DR 8 540 left: 11 pieces of 730 are affordable (8 030), the 12th is not.
+    let printed = 0;
+    for (;;) {
+      const { answer } = await print();
+      if (answer.status !== 200) {
+        expect(errorOf(answer).code).toBe('INSUFFICIENT_FUNDS');
+        break;
+      }
+      printed += 1;
+    }
+    expect(printed).toBe(11);
+    const [meter] = await meters(alice);
+    expect(meter?.ascendingRegisterMills).toBe(730 * 13);
+    expect((meter?.ascendingRegisterMills ?? 0) + (meter?.descendingRegisterMills ?? 0)).toBe(10_000);
+    expect(meter?.pieceCount).toBe(13);
+    // The control total the provider asserts is still the module's AR + DR: another download works.
+    const topUp = await buy(1_000);
+    expect(topUp.status).toBe(200);
+    expect(topUp.json()).toMatchObject({ descendingRegisterMills: 10_000 - 730 * 13 + 1_000 });
+
+    const audit = await vault.request('POST', '/v1/auditor/verify');
+    expect(audit.status).toBe(200);
+    expect(audit.json<{ valid: boolean }>().valid).toBe(true);
+  }, 120_000);
+
+  it('a declined card changes nothing', async () => {
+    const before = (await meters(alice))[0];
+    const declined = await buy(1_000, '4000000000000002');
+    expect(declined.status).toBe(422);
+    expect(errorOf(declined)).toMatchObject({ code: 'PAYMENT_DECLINED', field: 'cardNumber' });
+    expect((await meters(alice))[0]).toEqual(before);
+  });
+
+  it("another customer sees neither alice's meter nor its history and cannot move value in it", async () => {
+    const mallory = await signUp(vault, 'mallory@example.test');
+    expect(await meters(mallory)).toEqual([]);
+    for (const [method, path, body] of [
+      ['GET', `/v1/meters/${meterId}/history`, undefined],
+      ['POST', `/v1/meters/${meterId}/purchases`, { protocol: 1, amountMills: 100, idempotencyKey: key() }],
+      [
+        'POST',
+        `/v1/meters/${meterId}/refund`,
+        { protocol: 1, mailingDate: '2026-11-27', idempotencyKey: key() },
+      ],
+      [
+        'POST',
+        `/v1/meters/${meterId}/registration-tokens`,
+        { protocol: 1, mode: 'add-user', userId: 'mallory' },
+      ],
+      ['POST', `/v1/meters/${meterId}/password-reset`, { protocol: 1, userId: 'alice' }],
+    ] as const) {
+      const answer = await mallory.call(method, path, body);
+      expect(answer.status, path).toBe(404);
+      expect(errorOf(answer), path).toMatchObject({ code: 'NOT_FOUND', field: 'meterId' });
+    }
+    // A registration challenge needs a token the meter's owner asked for.
+    const forged = await vault.request('POST', '/v1/registration/challenge', {
+      body: { protocol: 1, meterId, registrationToken: randomBytes(32).toString('base64url') },
+    });
+    expect(forged.status).toBe(403);
+    expect(errorOf(forged)).toMatchObject({ code: 'ROLE_DENIED', field: 'registrationToken' });
+  });
+
+  it('malformed bodies on every new route → 400 with a code', async () => {
+    const psd = [
+      '/v1/registration/challenge',
+      '/v1/registration/configure',
+      '/v1/psd/get-challenge',
+      '/v1/psd/create-indicium',
+      '/v1/psd/create-correction-indicium',
+    ];
+    for (const path of psd) {
+      for (const body of [{ protocol: 1 }, { protocol: 1, meterId: 'nope' }, []]) {
+        const answer = await vault.request('POST', path, { body });
+        expect(answer.status, path).toBe(400);
+        expect(errorOf(answer).code, path).toBe('MALFORMED_REQUEST');
+      }
+      const raw = await vault.request('POST', path, {
+        raw: '{"protocol":1,',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(raw.status, path).toBe(400);
+    }
+    const web = [
+      `/v1/meters/${meterId}/purchases`,
+      `/v1/meters/${meterId}/refund`,
+      `/v1/meters/${meterId}/registration-tokens`,
+      `/v1/meters/${meterId}/password-reset`,
+      '/v1/licences',
+    ];
+    for (const path of web) {
+      const answer = await alice.call('POST', path, { protocol: 1, amountMills: -1, extra: true });
+      expect(answer.status, path).toBe(400);
+      expect(errorOf(answer).code, path).toBe('MALFORMED_REQUEST');
+    }
+    const badMeter = await alice.call('GET', '/v1/meters/00042-00001-x/history');
+    expect(badMeter.status).toBe(400);
+    expect(errorOf(badMeter)).toMatchObject({ code: 'MALFORMED_REQUEST', field: 'params.meterId' });
+    const badQuery = await alice.call('GET', `/v1/meters/${meterId}/history?limit=0`);
+    expect(errorOf(badQuery)).toMatchObject({ code: 'MALFORMED_REQUEST', field: 'query.limit' });
+  });
+
+  it('a correction on the create-indicium route, or a tampered request MAC, is refused with nothing changed', async () => {
+    const before = (await meters(alice))[0];
+    const wrongRoute = await vault.request('POST', '/v1/psd/create-indicium', {
+      body: user.request({ ...TRANSACTION, kind: 'correction' }),
+    });
+    expect(errorOf(wrongRoute)).toMatchObject({ code: 'INVALID_FIELD', field: 'transaction.kind' });
+    const request = user.request(TRANSACTION);
+    const tampered = { ...request, transaction: { ...request.transaction, postageMills: 1 } };
+    const refused = await user.send(tampered);
+    expect(errorOf(refused).code).toBe('MAC_INVALID');
+    expect((await meters(alice))[0]).toEqual(before);
+  });
+
+  it('a restart keeps everything: meters, history, certificates and stored answers', async () => {
+    const before = await meters(alice);
+    const history = (
+      await alice.call('GET', `/v1/meters/${meterId}/history?limit=100`)
+    ).json<HistoryAnswer>();
+    expect(history.items).toHaveLength(13);
+    expect(await vault.stop()).toBe(0);
+    vault = await start();
+    alice = await signUpAgain();
+    expect(await meters(alice)).toEqual(before);
+    const after = (await alice.call('GET', `/v1/meters/${meterId}/history?limit=100`)).json<HistoryAnswer>();
+    expect(after).toEqual(history);
+    const first = issued[0];
+    if (first === undefined) throw new Error('no indicium');
+    const retry = await user.send(first.request);
+    expect(retry.json()).toEqual(first.answer);
+    await user.getChallenge();
+    const { answer } = await print();
+    expect(answer.status).toBe(200);
+  }, 120_000);
+
+  it('a refund withdraws the meter, credits the ledger and makes a verifiable refund indicium; the meter then refuses postage', async () => {
+    const refund = await alice.call('POST', `/v1/meters/${meterId}/refund`, {
+      protocol: 1,
+      mailingDate: '2026-11-27',
+      idempotencyKey: key(),
+    });
+    expect(refund.status).toBe(200);
+    const body = refund.json<{ state: string; amountMills: number; descendingRegisterMills: number }>();
+    expect(body).toMatchObject({ state: 'withdrawn', descendingRegisterMills: 0 });
+    expect(body.amountMills).toBe(11_000 - 730 * 14);
+    const history = (await alice.call('GET', `/v1/meters/${meterId}/history`)).json<HistoryAnswer>();
+    expect(history.items[0]).toMatchObject({
+      kind: 'refund',
+      postageMills: body.amountMills,
+      descendingRegisterMills: 0,
+    });
+    const { answer } = await print();
+    expect(errorOf(answer).code).toBe('METER_WITHDRAWN');
+  });
+
+  it('a package altered in the database is refused with a typed code, and nothing changes', async () => {
+    // A second customer's fresh meter, so the withdrawn one does not hide the check.
+    const bob = await signUp(vault, 'bob@example.test');
+    const registered = await registerMeter(vault, bob, 'bob');
+    expect(await vault.stop()).toBe(0);
+    const database = db();
+    const row = database
+      .prepare('SELECT package_bytes, package_version FROM psd_packages WHERE meter_id = ?')
+      .get(registered.meterId) as { package_bytes: Buffer; package_version: number };
+    const altered = Buffer.from(row.package_bytes);
+    altered[altered.length - 40] = (altered[altered.length - 40] ?? 0) ^ 0x01;
+    database
+      .prepare('UPDATE psd_packages SET package_bytes = ? WHERE meter_id = ?')
+      .run(altered, registered.meterId);
+    database.close();
+    vault = await start();
+    const refused = await vault.request('POST', '/v1/psd/get-challenge', {
+      body: registered.user.challengeRequest(),
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(errorOf(refused).code).toBe('PACKAGE_INTEGRITY');
+    expect(await vault.stop()).toBe(0);
+    const check = db();
+    const now = check
+      .prepare('SELECT package_bytes, package_version FROM psd_packages WHERE meter_id = ?')
+      .get(registered.meterId) as { package_bytes: Buffer; package_version: number };
+    check.close();
+    expect(now.package_version).toBe(row.package_version);
+    expect(Buffer.compare(now.package_bytes, altered)).toBe(0);
+    vault = await start();
+  }, 120_000);
+
+  it('the database replaced by an older copy: the modules refuse it and are inhibited, value work stops, nothing changes', async () => {
+    expect(await vault.stop()).toBe(0);
+    for (const suffix of ['-wal', '-shm']) await rm(join(dataDir, `vault.db${suffix}`), { force: true });
+    await copyFile(snapshot, join(dataDir, 'vault.db'));
+    await chmod(join(dataDir, 'vault.db'), 0o600);
+    vault = await start();
+    const table = await vault.request('GET', '/v1/module-table');
+    expect(table.status).toBe(200);
+    const rows = table.json<{ modules: { moduleSerial: string; inhibited: boolean }[] }>().modules;
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(rows.every((r) => r.inhibited)).toBe(true);
+    const copy = db();
+    const before = copy
+      .prepare('SELECT package_version FROM psd_packages WHERE meter_id = ?')
+      .get(meterId) as {
+      package_version: number;
+    };
+    copy.close();
+    alice = await signUpAgain();
+    const refused = await vault.request('POST', '/v1/psd/get-challenge', { body: user.challengeRequest() });
+    expect(refused.status).toBe(503);
+    expect(['VAULT_UNAVAILABLE', 'CHECKPOINT_MISMATCH']).toContain(errorOf(refused).code);
+    const purchase = await buy(500);
+    expect(purchase.status).toBe(503);
+    const ready = await vault.request('GET', '/readyz');
+    expect(ready.status).toBe(503);
+    expect(await vault.stop()).toBe(0);
+    const after = db();
+    const now = after.prepare('SELECT package_version FROM psd_packages WHERE meter_id = ?').get(meterId) as {
+      package_version: number;
+    };
+    after.close();
+    expect(now.package_version).toBe(before.package_version);
+  }, 120_000);
+});
+
+/** Logs alice in again after a restart (sessions survive; this checks login too). */
+async function signUpAgain(): Promise<WebCustomer> {
+  const login = await vault.request('POST', '/v1/account/login', {
+    body: { protocol: 1, email: 'alice@example.test', password: 'correct horse battery staple' },
+  });
+  expect(login.status).toBe(200);
+  const cookie = setCookie(login, '__Host-indicium-session');
+  const csrf = login.json<{ csrfToken: string; customer: { customerId: string } }>();
+  return {
+    customerId: csrf.customer.customerId,
+    call: (method, path, body) =>
+      vault.request(method, path, {
+        ...(body === undefined ? {} : { body }),
+        headers: {
+          cookie: `__Host-indicium-session=${cookie?.value ?? ''}`,
+          'x-csrf-token': csrf.csrfToken,
+          origin: vault.url,
+        },
+      }),
+  };
+}
