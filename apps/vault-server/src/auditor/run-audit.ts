@@ -50,9 +50,11 @@ async function entriesUpTo(deps: AuditRunDeps, serial: string, head: Head): Prom
 }
 
 async function auditKey(deps: AuditRunDeps, serial: string, pinned: string): Promise<string | null> {
-  const known = await deps.keys.get(serial);
-  if (known !== null) return known.auditPublicKey;
+  // A key file edited at rest fails its signature check (SIGNATURE_INVALID): never used, and the
+  // module is reported, not silently re-exported.
   try {
+    const known = await deps.keys.get(serial);
+    if (known !== null) return known.auditPublicKey;
     return (await deps.keys.put(serial, await deps.exportKey(serial, pinned))).auditPublicKey;
   } catch {
     return null;

@@ -211,6 +211,14 @@ export function createModuleTableGuard(options: ModuleTableGuardOptions): Module
         if (!pool.info().some((m) => m.serial === serial)) {
           throw new IndiciumError('NOT_FOUND', { field: 'serial', detail: `no module ${serial}` });
         }
+        // Only an inhibited module is released: Auto-Recover on a serving module could roll back a
+        // transaction whose checkpoint is on its way to the store.
+        if (!inhibitedSet.has(serial)) {
+          throw new IndiciumError('WRONG_STATE', {
+            field: 'serial',
+            detail: `module ${serial} is not inhibited`,
+          });
+        }
         const result = await check(serial);
         if (result.result === 'in-step' || result.result === 'recovered') {
           await setFlag(serial, false);

@@ -72,7 +72,7 @@ export function moduleTableRoutes(deps: {
       summary: 'Check a recovered module against its row again and lift its flag (local machine only)',
       params: SerialParamsSchema,
       answer: { status: 200, schema: ModuleCheckAnswerSchema },
-      errors: ['NOT_FOUND'],
+      errors: ['NOT_FOUND', 'WRONG_STATE'],
       handler: async ({ params }) => ({ json: await deps.guard.release(params.serial) }),
     }),
   ];
