@@ -7,6 +7,7 @@ import {
 import { type CommandSpec, defineCommand, stay } from '../commands/command-spec.js';
 import { checkpointKeyOf, readCheckpoint } from './checkpoint-keeper.js';
 import type { CheckpointRecord } from './checkpoint-record.js';
+import { checkpointSection } from './checkpoint-section.js';
 
 function describe(record: CheckpointRecord): string {
   return [
@@ -38,7 +39,7 @@ export const autoRecoverCheckpointCommand = defineCommand({
   next: stay,
   request: AutoRecoverCheckpointBodySchema,
   handler: (ctx, body) => {
-    const section = ctx.nvm.get('checkpoints');
+    const section = checkpointSection(ctx);
     if (section.inhibited) {
       throw new IndiciumError('CHECKPOINT_MISMATCH', {
         field: 'checkpoint',
@@ -88,7 +89,7 @@ export const recoverCheckpointCommand = defineCommand({
   next: stay,
   request: RecoverCheckpointBodySchema,
   handler: (ctx, body) => {
-    const section = ctx.nvm.get('checkpoints');
+    const section = checkpointSection(ctx);
     const records: string[] = [];
     const auditData: Record<string, string> = { previousCount: String(section.records.length) };
     if (body.checkpoint !== null) {
@@ -119,7 +120,7 @@ export const setPsdSettingsCommand = defineCommand({
   next: stay,
   request: PsdSettingsSchema,
   handler: (ctx, body) => {
-    ctx.nvm.set('checkpoints', { ...ctx.nvm.get('checkpoints'), settings: { ...body } });
+    ctx.nvm.set('checkpoints', { ...checkpointSection(ctx), settings: { ...body } });
     return {
       result: { ...body },
       auditData: {

@@ -8,7 +8,7 @@ import {
   decodeCheckpoint,
   encodeCheckpoint,
 } from './checkpoint-record.js';
-import { CHECKPOINTS_KEPT, type CheckpointSection } from './checkpoint-section.js';
+import { CHECKPOINTS_KEPT, type CheckpointSection, checkpointSection } from './checkpoint-section.js';
 
 /** Which module total a transaction moves (seed: module total amount reset, printed, refunded). */
 export type TotalKind = 'reset' | 'printed' | 'refunded' | 'none';
@@ -68,7 +68,7 @@ export function guardCheckpoint(section: CheckpointSection, presented: string | 
 /** Writes the next checkpoint record to the NVM draft and returns it for the module table. */
 export function appendCheckpoint(ctx: HandlerContext, tx: CheckpointTransaction): string {
   const key = checkpointKeyOf(ctx);
-  const section = ctx.nvm.get('checkpoints');
+  const section = checkpointSection(ctx);
   const latestText = section.records.at(-1);
   const latest = latestText === undefined ? null : readCheckpoint(latestText, key);
   const add = (kind: TotalKind, total: number) => total + (tx.total === kind ? tx.amountMills : 0);

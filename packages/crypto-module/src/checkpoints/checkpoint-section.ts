@@ -1,4 +1,5 @@
 import type { PsdSettings } from '@indicium/protocol';
+import type { HandlerContext } from '../commands/handler-context.js';
 
 /** DESIGN §3.6: the module keeps its three most recent checkpoint records. */
 export const CHECKPOINTS_KEPT = 3;
@@ -22,4 +23,12 @@ export interface CheckpointSection {
 
 export function emptyCheckpointSection(): CheckpointSection {
   return { records: [], inhibited: false, settings: DEFAULT_PSD_SETTINGS };
+}
+
+/**
+ * The section from the NVM draft. An NVM written before the section existed has none: it reads as
+ * empty (no checkpoints yet, default settings) instead of failing the first PSD command.
+ */
+export function checkpointSection(ctx: HandlerContext): CheckpointSection {
+  return (ctx.nvm.get('checkpoints') as CheckpointSection | undefined) ?? emptyCheckpointSection();
 }

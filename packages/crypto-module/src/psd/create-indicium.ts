@@ -10,6 +10,7 @@ import {
   toBase64,
 } from '@indicium/protocol';
 import type { z } from 'zod';
+import { checkpointSection } from '../checkpoints/checkpoint-section.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import type { HandlerContext, HandlerOutcome } from '../commands/handler-context.js';
 import {
@@ -52,7 +53,7 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
   // (3) meter id
   requireMeter(pkg, request.meterId, 'request.meterId');
   // (4) Cm is the last challenge issued to this user, and fresh
-  const { challengeLifetimeMs } = ctx.nvm.get('checkpoints').settings;
+  const { challengeLifetimeMs } = checkpointSection(ctx).settings;
   const user = checkModuleChallenge(
     pkg,
     request.userId,

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { guardCheckpoint } from '../checkpoints/checkpoint-keeper.js';
+import { checkpointSection } from '../checkpoints/checkpoint-section.js';
 import {
   type CommandAuth,
   type CommandRole,
@@ -34,7 +35,7 @@ export function definePsdCommand<S extends z.ZodType<{ checkpoint: string | null
     next: stay,
     request: spec.request,
     handler: (ctx, body) => {
-      guardCheckpoint(ctx.nvm.get('checkpoints'), body.checkpoint);
+      guardCheckpoint(checkpointSection(ctx), body.checkpoint);
       return spec.handler(ctx, body);
     },
   });

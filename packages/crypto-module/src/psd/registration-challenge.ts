@@ -7,6 +7,7 @@ import {
   RegistrationChallengeSig,
   toBase64,
 } from '@indicium/protocol';
+import { checkpointSection } from '../checkpoints/checkpoint-section.js';
 import { commitPackage, nextVersion } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
@@ -31,7 +32,7 @@ export const registrationChallengeCommand = definePsdCommand({
     if (pair === null)
       throw new IndiciumError('WRONG_STATE', { detail: 'no registration key in the crypto-card' });
     const challenge = new Uint8Array(randomBytes(32));
-    const expiresAt = ctx.now + ctx.nvm.get('checkpoints').settings.challengeLifetimeMs;
+    const expiresAt = ctx.now + checkpointSection(ctx).settings.challengeLifetimeMs;
     const fields = {
       meterId: pkg.meterId,
       challenge: toBase64(challenge),

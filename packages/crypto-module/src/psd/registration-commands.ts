@@ -8,6 +8,7 @@ import {
   type PsdState,
 } from '@indicium/protocol';
 import type { z } from 'zod';
+import { checkpointSection } from '../checkpoints/checkpoint-section.js';
 import type { HandlerContext, HandlerOutcome } from '../commands/handler-context.js';
 import { inHistory, makeVerifier, matchesVerifier } from '../users/passphrase-verifier.js';
 import { hmacWith, withUser } from '../users/user-auth.js';
@@ -229,7 +230,7 @@ export const completePasswordResetCommand = definePsdCommand({
     const consumed = { registrationChallenge: null, registrationChallengeExpiresAt: null };
     if (!proven || old === undefined) {
       const failures = user.passphraseFailures + 1;
-      const locked = failures >= ctx.nvm.get('checkpoints').settings.passphraseFailureLimit;
+      const locked = failures >= checkpointSection(ctx).settings.passphraseFailureLimit;
       const next = nextVersion(pkg, {
         ...consumed,
         users: withUser(pkg, { ...user, passphraseFailures: failures, locked }),

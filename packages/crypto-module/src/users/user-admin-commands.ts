@@ -11,6 +11,7 @@ import {
   toBase64,
 } from '@indicium/protocol';
 import type { z } from 'zod';
+import { checkpointSection } from '../checkpoints/checkpoint-section.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import type { HandlerContext, HandlerOutcome } from '../commands/handler-context.js';
 import { commitPackage, nextVersion } from '../psd/commit-package.js';
@@ -123,7 +124,7 @@ function runUserAdmin(ctx: HandlerContext, body: Body, action: PsdUserAction): H
   const { pkg, keys, mks } = opened;
   requirePsdState(pkg, ['leased']);
   requireMeter(pkg, request.meterId, 'request.meterId');
-  const { challengeLifetimeMs } = ctx.nvm.get('checkpoints').settings;
+  const { challengeLifetimeMs } = checkpointSection(ctx).settings;
   const admin = checkModuleChallenge(
     pkg,
     request.userId,
