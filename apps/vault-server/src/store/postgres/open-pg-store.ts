@@ -53,7 +53,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   const { clock, url } = options;
   const database = redactUrl(url);
   const connect = async (): Promise<pg.Client> => {
-    const client = new pg.Client(clientConfig(url));
+    const client = new pg.Client(clientConfig(url, 'writer'));
     // Until the group commit installs its own, a failing connection must not crash the process.
     client.on('error', () => undefined);
     try {
@@ -77,7 +77,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
     await setup.end().catch(() => undefined);
   }
 
-  const readPool = new pg.Pool({ ...clientConfig(url), max: options.maxReadConnections });
+  const readPool = new pg.Pool({ ...clientConfig(url, 'reader'), max: options.maxReadConnections });
   // An idle pooled connection the server ended is dropped by the pool; the next read opens another.
   readPool.on('error', () => undefined);
   const writer = createPgGroupCommit({ connect, clock, maxBatchUnits: options.maxBatchUnits });

@@ -42,12 +42,15 @@ export function writerSessionSql(settings: PgSessionSettings): string {
   ].join('; ');
 }
 
-/** Connection settings for `url`; the URL's own user, password, host, database and TLS apply. */
-export function clientConfig(url: string): pg.ClientConfig {
+/**
+ * Connection settings for `url`; the URL's own user, password, host, database and TLS apply. The
+ * application name tells an operator's `pg_stat_activity` which connection is a node's writer.
+ */
+export function clientConfig(url: string, role: 'writer' | 'reader'): pg.ClientConfig {
   return {
     connectionString: url,
     types: PG_TYPES,
-    application_name: 'indicium-vault',
+    application_name: `indicium-vault-${role}`,
     connectionTimeoutMillis: 10_000,
     keepAlive: true,
   };
