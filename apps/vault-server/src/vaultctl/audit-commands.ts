@@ -1,17 +1,18 @@
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { verifyAuditChain, verifyStatus } from '@indicium/crypto-module';
+import { verifyStatus } from '@indicium/crypto-module';
 import {
   type AuditEntry,
   AuditExportAnswerSchema,
-  AuditKeyLayout,
-  ExportAuditKeyAnswerSchema,
-  fromBase64,
   fromWireError,
   IndiciumError,
   OFFICER_PATHS,
   toBase64,
 } from '@indicium/protocol';
+import { AuditReportSchema } from '../auditor/audit-report.js';
+import { AUDITOR_PATHS } from '../auditor/auditor-routes.js';
+import { verifyExportedAuditKey } from '../auditor/verify-exported-audit-key.js';
+import { verifyModuleLog } from '../auditor/verify-module-log.js';
 import type { CliContext } from './cli-context.js';
 import { remoteModulePort } from './remote-module-port.js';
 
@@ -52,15 +53,8 @@ export async function auditVerifyCommand(context: CliContext, file: string | und
   } finally {
     await session.close();
   }
-  const { auditPublicKey, signature } = ExportAuditKeyAnswerSchema.parse(exported);
-  const signed = AuditKeyLayout.encode({ moduleSerial: serial, auditPublicKey: fromBase64(auditPublicKey) });
-  const moduleKey = createPublicKey({ key: Buffer.from(pinned, 'base64'), format: 'der', type: 'spki' });
-  if (!verify('sha256', signed, { key: moduleKey, dsaEncoding: 'ieee-p1363' }, fromBase64(signature))) {
-    throw new IndiciumError('SIGNATURE_INVALID', {
-      field: 'auditPublicKey',
-      detail: 'not signed by the pinned module key',
-    });
-  }
+  // The same checks as the vault's auditor service (src/auditor/), run here without trusting the vault.
+  const { auditPublicKey } = verifyExportedAuditKey(serial, exported, pinned);
   const nonce = toBase64(randomBytes(16));
   const outcome = await remoteModulePort(context.client, serial).dispatch({
     command: 'get-status',
@@ -81,7 +75,7 @@ export async function auditVerifyCommand(context: CliContext, file: string | und
               return null; // reported by verifyAuditChain as a malformed entry at this index
             }
           });
-  const verification = verifyAuditChain(entries, auditPublicKey, { moduleSerial: serial, head });
+  const verification = verifyModuleLog(entries, { moduleSerial: serial, auditPublicKey, head });
   context.print({
     module: serial,
     entries: entries.length,
@@ -89,4 +83,14 @@ export async function auditVerifyCommand(context: CliContext, file: string | und
     problems: verification.problems,
   });
   return verification.valid;
+}
+
+/**
+ * `vaultctl audit verify-vault`: asks the vault's auditor to verify every module's chain and every
+ * meter's AR now (DESIGN §3.5) and prints its report; exit 1 when the report is not valid.
+ */
+export async function auditVerifyVaultCommand(context: CliContext): Promise<boolean> {
+  const report = await context.client.send('POST', AUDITOR_PATHS.verify, undefined, AuditReportSchema);
+  context.print(report);
+  return report.valid;
 }

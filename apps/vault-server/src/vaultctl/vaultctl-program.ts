@@ -9,9 +9,10 @@ import {
 } from '@indicium/protocol';
 import { Command, CommanderError } from 'commander';
 import { addModuleCommand } from './add-module-command.js';
-import { auditExportCommand, auditVerifyCommand } from './audit-commands.js';
+import { auditExportCommand, auditVerifyCommand, auditVerifyVaultCommand } from './audit-commands.js';
 import { type CliContext, type CliIo, createCliContext, type GlobalOptions } from './cli-context.js';
 import { logonCommand } from './logon-command.js';
+import { moduleTableCommand, recoverCheckpointCommand } from './module-table-commands.js';
 import { type CommandOptions, OFFICER_COMMANDS, type OfficerCommandSpec } from './officer-commands.js';
 import { remoteModulePort } from './remote-module-port.js';
 import { rolloverCommand } from './rollover-command.js';
@@ -211,6 +212,29 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     .option('--file <file>', 'JSON lines to verify (default: what the vault stored)')
     .action(
       withContext(async (c, o) => auditVerifyCommand(c, typeof o.file === 'string' ? o.file : undefined)),
+    );
+  audit
+    .command('verify-vault')
+    .description("The vault's auditor, now: every module's chain and signatures, every meter's AR")
+    .action(withContext(auditVerifyVaultCommand));
+  program
+    .command('module-table')
+    .description("Each module's checkpoint row, status and inhibited flag (DESIGN §3.6)")
+    .action(withContext(moduleTableCommand));
+  program
+    .command('recover-checkpoint')
+    .description(
+      "Security Officer (--as): recover an inhibited --module to the module table's record, then release it",
+    )
+    .option('--checkpoint <base64>', 'trust this record of the module instead of the row')
+    .option('--none', 'trust no record (the row is empty)')
+    .action(
+      withContext(async (c, o) =>
+        recoverCheckpointCommand(c, {
+          ...(typeof o.checkpoint === 'string' ? { checkpoint: o.checkpoint } : {}),
+          ...(o.none === true ? { none: true } : {}),
+        }),
+      ),
     );
 
   try {
