@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { PsdUserAdminRequestMac, PsdUserAdminRequestSchema } from '../module/psd-users.js';
 import {
   AuthorizeCustomerSchema,
   AuthorizeCustomerSig,
@@ -61,6 +62,8 @@ const expectedKind: Record<string, string> = {
   'uint?': 'number?',
   'text?': 'string?',
   'bytes?': 'string?',
+  'text[]': 'array',
+  bool: 'boolean',
 };
 
 const pairs = [
@@ -75,6 +78,7 @@ const pairs = [
   ['AuthorizeCustomer', AuthorizeCustomerSchema, AuthorizeCustomerSig],
   ['Refund', RefundSchema, RefundSig],
   ['PasswordResetStart', PasswordResetStartSchema, PasswordResetStartSig],
+  ['PsdUserAdminRequest', PsdUserAdminRequestSchema, PsdUserAdminRequestMac],
 ] as const;
 
 describe('layouts cover their messages', () => {
