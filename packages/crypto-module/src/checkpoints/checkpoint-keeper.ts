@@ -33,14 +33,25 @@ export function checkpointKeyOf(ctx: HandlerContext): KeyObject {
   return checkpointKey(ctx.keys.privateKey(card.registrationSigningKey.privateKeyPkcs8));
 }
 
-const decoded = new LruMap<string, CheckpointRecord>(64);
+/** Records already verified, per checkpoint key (so a record is never trusted under another pool's key). */
+const verified = new WeakMap<KeyObject, LruMap<string, CheckpointRecord>>();
+
+function verifiedUnder(key: KeyObject): LruMap<string, CheckpointRecord> {
+  let map = verified.get(key);
+  if (map === undefined) {
+    map = new LruMap(64);
+    verified.set(key, map);
+  }
+  return map;
+}
 
 /** A record this module wrote (verified once, then remembered by its text). */
 export function readCheckpoint(text: string, key: KeyObject): CheckpointRecord {
-  const hit = decoded.get(text);
+  const cache = verifiedUnder(key);
+  const hit = cache.get(text);
   if (hit !== undefined) return hit;
   const record = decodeCheckpoint(text, key);
-  decoded.set(text, record);
+  cache.set(text, record);
   return record;
 }
 
@@ -87,7 +98,7 @@ export function appendCheckpoint(ctx: HandlerContext, tx: CheckpointTransaction)
     totalRefundedMills: add('refunded', latest?.totalRefundedMills ?? 0),
   };
   const text = encodeCheckpoint(record, key);
-  decoded.set(text, record);
+  verifiedUnder(key).set(text, record);
   ctx.nvm.set('checkpoints', {
     ...section,
     records: [...section.records, text].slice(-CHECKPOINTS_KEPT),
