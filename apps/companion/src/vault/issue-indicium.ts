@@ -176,12 +176,17 @@ async function settle(
 }
 
 async function send(deps: IssueDeps, request: CreateIndiciumRequest): Promise<CreateIndiciumAnswer> {
+  // Create Indicium and Create Correction Indicium are separate commands (DESIGN §3.3).
+  const path =
+    request.transaction.kind === 'correction'
+      ? VAULT_PATHS.createCorrectionIndicium
+      : VAULT_PATHS.createIndicium;
   try {
-    return await deps.http.postJson(VAULT_PATHS.createIndicium, request, CreateIndiciumAnswerSchema);
+    return await deps.http.postJson(path, request, CreateIndiciumAnswerSchema);
   } catch (error) {
     if (!(error instanceof IndiciumError) || error.code !== 'VAULT_UNREACHABLE') throw error;
     // Failed in transit: the very same request again, so a committed one returns its stored answer.
-    return await deps.http.postJson(VAULT_PATHS.createIndicium, request, CreateIndiciumAnswerSchema);
+    return await deps.http.postJson(path, request, CreateIndiciumAnswerSchema);
   }
 }
 
