@@ -1,6 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TestPostalCa } from '../../test/postal-ca.js';
-import { ModuleTable, type PsdCard, type PsdHost, singleModule, TestMeter } from '../../test/psd-harness.js';
+import { CERT_NOT_AFTER, TestPostalCa } from '../../test/postal-ca.js';
+import {
+  leasedMeter,
+  ModuleTable,
+  type PsdCard,
+  type PsdHost,
+  singleModule,
+  TestMeter,
+  transaction,
+} from '../../test/psd-harness.js';
+import type { ManualClock } from '../testing/module-harness.js';
 
 /**
  * Authorize PSD (DESIGN §3.3, Certificate Authority role): the meter certificate must verify under
@@ -10,13 +19,14 @@ import { ModuleTable, type PsdCard, type PsdHost, singleModule, TestMeter } from
  */
 let host: PsdHost;
 let card: PsdCard;
+let clock: ManualClock;
 const table = new ModuleTable();
 let meter: TestMeter;
 let publicKey: string;
 let strangerCa: TestPostalCa;
 
 beforeAll(async () => {
-  ({ host, card } = await singleModule());
+  ({ host, card, clock } = await singleModule());
   strangerCa = await TestPostalCa.create('CN=Not The Postal CA');
   meter = new TestMeter('00042-00001-0000004242', table, card);
   ({ publicKey } = await meter.ok<{ publicKey: string }>(host, 'initialize-psd', { meterId: meter.meterId }));
@@ -82,6 +92,17 @@ describe('Authorize PSD', () => {
     });
     expect(await meter.refused(host, 'authorize-psd', { certificate })).toMatchObject({
       code: 'WRONG_STATE',
+    });
+  });
+
+  it('signs nothing once the certificate has expired (the key expiry kept in the package)', async () => {
+    const { meter, hmk } = await leasedMeter(host, table, card, 1_000);
+    clock.time = CERT_NOT_AFTER.getTime() + 1;
+    const client = await meter.client(host, 'alice', hmk);
+    const request = client.createIndiciumRequest(transaction(10));
+    expect(await meter.refused(host, 'create-indicium', { request })).toEqual({
+      code: 'CERTIFICATE_INVALID',
+      field: 'certificate',
     });
   });
 });
