@@ -11,7 +11,6 @@ import {
   AuthorizeCustomerSig,
   type ModuleOutcome,
   PasswordResetStartSig,
-  parseIndicium,
   RefundSig,
   type RegistrationChallenge,
   type Transaction,
@@ -354,9 +353,14 @@ export class TestMeter {
   }
 }
 
-/** Whether an indicium verifies under a meter key through node:crypto alone (DESIGN §5). */
+/**
+ * Whether an indicium verifies under a meter key through node:crypto alone (DESIGN §5): bytes 0–49
+ * signed, bytes 50–113 the raw r‖s — no codec of ours in between.
+ */
 export function indiciumVerifies(indicium: Uint8Array, publicKeySpki: string): boolean {
-  const { signedPart, signature } = parseIndicium(indicium);
+  if (indicium.length !== 114) return false;
+  const signedPart = indicium.subarray(0, 50);
+  const signature = indicium.subarray(50);
   const key = createPublicKey({ key: Buffer.from(publicKeySpki, 'base64'), format: 'der', type: 'spki' });
   return verify('sha256', signedPart, { key, dsaEncoding: 'ieee-p1363' }, signature);
 }
