@@ -22,6 +22,7 @@ import {
 import {
   type MeterUser,
   registerMeter,
+  registerUser,
   signUp,
   TRANSACTION,
   type WebCustomer,
@@ -208,6 +209,61 @@ describe('the value path over real HTTPS', () => {
     expect((await meters(alice))[0]).toEqual(before);
   });
 
+  it('eight users of one meter print at once, 200 requests in all: exactly the affordable number succeed; AR + DR = control total; audit verifies', async () => {
+    const carol = await signUp(vault, 'carol@example.test');
+    const admin = await registerMeter(vault, carol, 'carol');
+    await admin.user.getChallenge();
+    const users = [admin.user];
+    for (let i = 1; i < 8; i++) {
+      const added = await admin.user.addUser(`u${i}`);
+      expect(added.users.map((u) => u.userId)).toContain(`u${i}`);
+      users.push((await registerUser(vault, carol, admin.meterId, 'add-user', `u${i}`)).user);
+    }
+    const bought = await carol.call('POST', `/v1/meters/${admin.meterId}/purchases`, {
+      protocol: 1,
+      amountMills: 10_000,
+      idempotencyKey: key(),
+    });
+    expect(bought.status).toBe(200);
+    for (const u of users) await u.getChallenge();
+    // Each user's requests chain on its own module challenge; the eight chains run at once and
+    // the vault serialises them per meter. DR 10 000 buys exactly 20 pieces of 500.
+    const results = await Promise.all(
+      users.map(async (u) => {
+        let ok = 0;
+        const refused: string[] = [];
+        for (let n = 0; n < 25; n += 1) {
+          const request = u.request({ ...TRANSACTION, postageMills: 500 });
+          const answer = await u.send(request);
+          if (answer.status === 200) {
+            u.accept(request, answer.json<CreateIndiciumAnswer>());
+            ok += 1;
+          } else {
+            refused.push(errorOf(answer).code);
+          }
+        }
+        return { ok, refused };
+      }),
+    );
+    expect(results.reduce((sum, r) => sum + r.ok, 0)).toBe(20);
+    expect(new Set(results.flatMap((r) => r.refused))).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+    const [meter] = await meters(carol);
+    expect(meter).toMatchObject({
+      ascendingRegisterMills: 10_000,
+      descendingRegisterMills: 0,
+      pieceCount: 20,
+    });
+    expect(meter?.users).toHaveLength(8);
+    const history = (
+      await carol.call('GET', `/v1/meters/${admin.meterId}/history?limit=100`)
+    ).json<HistoryAnswer>();
+    expect(history.items.map((i) => i.pieceCount).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
+    const audit = await vault.request('POST', '/v1/auditor/verify');
+    expect(audit.json<{ valid: boolean }>().valid).toBe(true);
+  }, 180_000);
+
   it("another customer sees neither alice's meter nor its history and cannot move value in it", async () => {
     const mallory = await signUp(vault, 'mallory@example.test');
     expect(await meters(mallory)).toEqual([]);
@@ -240,6 +296,7 @@ describe('the value path over real HTTPS', () => {
 
   it('malformed bodies on every new route → 400 with a code', async () => {
     const psd = [
+      '/v1/psd/users',
       '/v1/registration/challenge',
       '/v1/registration/configure',
       '/v1/psd/get-challenge',

@@ -291,6 +291,7 @@ describe('OpenAPI', () => {
         'POST /v1/psd/get-challenge',
         'POST /v1/psd/create-indicium',
         'POST /v1/psd/create-correction-indicium',
+        'POST /v1/psd/users',
         'GET /v1/meters',
         'GET /v1/meters/{meterId}/history',
         'POST /v1/meters/{meterId}/purchases',

@@ -6,6 +6,8 @@ import {
   GetChallengeAnswerSchema,
   GetChallengeRequestSchema,
   IndiciumError,
+  PsdUserAdminAnswerSchema,
+  PsdUserAdminRequestSchema,
   RegistrationChallengeRequestSchema,
   RegistrationChallengeSchema,
   type RegistrationKeyBundle,
@@ -73,6 +75,17 @@ export function meterRoutes(deps: {
       answer: { status: 200, schema: GetChallengeAnswerSchema },
       errors: ['MAC_INVALID', ...PSD_ERRORS],
       handler: async ({ body }) => ({ json: await meters.getChallenge(body) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: VAULT_PATHS.userAdmin,
+      auth: 'public',
+      tag: 'psd',
+      summary: 'Add, delete, modify or list PSD users (Customer Administrator HMAC)',
+      body: PsdUserAdminRequestSchema,
+      answer: { status: 200, schema: PsdUserAdminAnswerSchema },
+      errors: ['MAC_INVALID', 'CHALLENGE_INVALID', 'PRIVILEGE_DENIED', 'LIMIT_EXCEEDED', ...PSD_ERRORS],
+      handler: async ({ body }) => ({ json: await meters.userAdmin(body) }),
     }),
     ...(['createIndicium', 'createCorrectionIndicium'] as const).map((name) =>
       defineRoute({

@@ -12,6 +12,9 @@ import {
   GetChallengeAnswerBodySchema,
   type GetChallengeRequest,
   IndiciumError,
+  type PsdUserAdminAnswer,
+  PsdUserAdminAnswerBodySchema,
+  type PsdUserAdminRequest,
   type RegistrationChallenge,
   RegistrationChallengeAnswerSchema,
   type RegistrationChallengeRequest,
@@ -33,6 +36,8 @@ export interface MeterService {
   configure(request: ConfigureRequest): Promise<ConfigureAnswer>;
   getChallenge(request: GetChallengeRequest): Promise<GetChallengeAnswer>;
   createIndicium(request: CreateIndiciumRequest): Promise<CreateIndiciumAnswer>;
+  /** Add / Delete / Modify / List PSD Users, MACed by a Customer Administrator's HMK. */
+  userAdmin(request: PsdUserAdminRequest): Promise<PsdUserAdminAnswer>;
 }
 
 export interface MeterServiceDeps {
@@ -43,6 +48,13 @@ export interface MeterServiceDeps {
   readonly onConfigured: OnConfigured;
   readonly log: Logger;
 }
+
+const COMMAND_OF_ACTION = Object.freeze({
+  add: 'add-psd-user',
+  delete: 'delete-psd-user',
+  modify: 'modify-psd-user',
+  list: 'list-psd-users',
+} as const);
 
 const COMMAND_OF_MODE = Object.freeze({
   configure: 'configure-psd',
@@ -206,6 +218,40 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
             },
           });
           return answer;
+        });
+      });
+    },
+
+    userAdmin(request) {
+      return pool.withMeter(request.meterId, async () => {
+        const pkg = await packageOf(request.meterId);
+        return psd.withModule(async (lease) => {
+          const done = await lease.call(
+            COMMAND_OF_ACTION[request.action],
+            { package: packageText(pkg), request },
+            PsdUserAdminAnswerBodySchema,
+          );
+          const target = request.targetUserId;
+          const customerId = pkg.customerId;
+          const users: Partial<CommitUnit> =
+            target === null || customerId === null
+              ? {}
+              : request.action === 'delete'
+                ? { removedMeterUsers: [{ meterId: request.meterId, userId: target }] }
+                : request.action === 'add' || request.action === 'modify'
+                  ? {
+                      meterUsers: [
+                        {
+                          meterId: request.meterId,
+                          userId: target,
+                          role: request.role === 'customer-admin' ? 'customer-administrator' : 'user',
+                          customerId,
+                        },
+                      ],
+                    }
+                  : {};
+          await commitWith(lease, pkg, done, users);
+          return done.answer;
         });
       });
     },

@@ -23,6 +23,10 @@ import {
   type GetChallengeRequest,
   GetChallengeRequestMac,
   layoutBytesOf,
+  type PsdUserAdminAnswer,
+  type PsdUserAdminRequest,
+  PsdUserAdminRequestMac,
+  psdUserAdminAnswerBytes,
   type RegistrationChallenge,
   RegistrationChallengeSig,
   type RegistrationKeyBundle,
@@ -212,12 +216,46 @@ export class MeterUser {
     return fromBase64(answer.indicium);
   }
 
+  /** A Customer Administrator adds a user who may print (then registers with mode add-user). */
+  async addUser(targetUserId: string): Promise<PsdUserAdminAnswer> {
+    if (this.moduleChallenge === null) throw new Error('run Get Challenge first');
+    const fields = {
+      meterId: this.meterId,
+      userId: this.userId,
+      clientChallenge: toBase64(randomBytes(32)),
+      moduleChallenge: this.moduleChallenge,
+      action: 'add' as const,
+      targetUserId,
+      role: 'user' as const,
+      privileges: ['create-indicia' as const, 'status' as const],
+      maximumTotalMills: null,
+      expiresAt: null,
+      reregister: false,
+    };
+    const request: PsdUserAdminRequest = {
+      protocol: 1,
+      ...fields,
+      hmac: toBase64(hmac(this.hmk, layoutBytesOf(PsdUserAdminRequestMac, fields))),
+    };
+    const answer = await this.vault.request('POST', '/v1/psd/users', { body: request });
+    if (answer.status !== 200) throw new Error(`add user: ${answer.status} ${answer.text}`);
+    const body = answer.json<PsdUserAdminAnswer>();
+    const bytes = psdUserAdminAnswerBytes({
+      ...body,
+      clientChallenge: fromBase64(body.clientChallenge),
+      moduleChallenge: fromBase64(body.moduleChallenge),
+    });
+    checkMac(this.hmk, bytes, body.mac);
+    this.moduleChallenge = body.moduleChallenge;
+    return body;
+  }
+
   send(request: CreateIndiciumRequest): Promise<HttpAnswer> {
     return this.vault.request('POST', '/v1/psd/create-indicium', { body: request });
   }
 }
 
-/** The whole of §4.2 for a fresh customer: licence → meter → token → bundle → challenge → configure. */
+/** The whole of §4.2 for a fresh customer: licence → meter → registration of its first user. */
 export async function registerMeter(
   vault: VaultProcess,
   web: WebCustomer,
@@ -230,9 +268,20 @@ export async function registerMeter(
   });
   if (licence.status !== 201) throw new Error(`licence: ${licence.status} ${licence.text}`);
   const { meterId } = licence.json<{ meterId: string }>();
+  return registerUser(vault, web, meterId, 'configure', userId);
+}
+
+/** §4.2 for one user of `meterId`: token (web) → bundle → signed challenge → encrypted secrets → receipt. */
+export async function registerUser(
+  vault: VaultProcess,
+  web: WebCustomer,
+  meterId: string,
+  mode: 'configure' | 'add-user',
+  userId: string,
+): Promise<{ meterId: string; user: MeterUser; bundle: RegistrationKeyBundle }> {
   const token = await web.call('POST', `/v1/meters/${meterId}/registration-tokens`, {
     protocol: 1,
-    mode: 'configure',
+    mode,
     userId,
   });
   if (token.status !== 201) throw new Error(`token: ${token.status} ${token.text}`);
@@ -251,14 +300,14 @@ export async function registerMeter(
   const configure = await vault.request('POST', '/v1/registration/configure', {
     body: {
       protocol: 1,
-      mode: 'configure',
+      mode,
       meterId,
       customerId: web.customerId,
       userId,
       registrationToken,
       challenge: challenge.challenge,
       encryptedSecrets: encryptSecrets(bundle, {
-        mode: 'configure',
+        mode,
         meterId,
         customerId: web.customerId,
         userId,

@@ -36,6 +36,8 @@ export const VAULT_PATHS = Object.freeze({
   createIndicium: '/v1/psd/create-indicium',
   /** The same body with transaction kind `correction` (Create Correction Indicium, §3.3). */
   createCorrectionIndicium: '/v1/psd/create-correction-indicium',
+  /** Add / Delete / Modify / List PSD Users: a Customer Administrator's PsdUserAdminRequest (§3.3). */
+  userAdmin: '/v1/psd/users',
   verify: '/v1/verify',
   caCertificate: '/v1/ca',
   certificate: '/v1/certificates/{serial}',
