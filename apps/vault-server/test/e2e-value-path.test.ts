@@ -20,6 +20,7 @@ import {
   type VaultProcess,
 } from '../src/http/testing/vault-process.js';
 import {
+  configureUser,
   type MeterUser,
   registerMeter,
   registerUser,
@@ -263,6 +264,51 @@ describe('the value path over real HTTPS', () => {
     const audit = await vault.request('POST', '/v1/auditor/verify');
     expect(audit.json<{ valid: boolean }>().valid).toBe(true);
   }, 180_000);
+
+  it('a correction indicium on its route; a password reset started by the provider and completed by the user with the passphrase', async () => {
+    const dave = await signUp(vault, 'dave@example.test');
+    const { meterId: daveMeter, user: first } = await registerMeter(vault, dave, 'dave');
+    const bought = await dave.call('POST', `/v1/meters/${daveMeter}/purchases`, {
+      protocol: 1,
+      amountMills: 2_000,
+      idempotencyKey: key(),
+    });
+    expect(bought.status).toBe(200);
+    await first.getChallenge();
+    const correction = first.request({ ...TRANSACTION, kind: 'correction', postageMills: 120 });
+    const made = await vault.request('POST', '/v1/psd/create-correction-indicium', { body: correction });
+    expect(made.status).toBe(200);
+    const bytes = first.accept(correction, made.json<CreateIndiciumAnswer>());
+    expect(parseIndicium(bytes).fields.kind).toBe('correction');
+    const checked = await vault.request('POST', '/v1/verify', {
+      body: { protocol: 1, indicium: toBase64(bytes) },
+    });
+    expect(checked.json<VerifyAnswer>()).toMatchObject({ valid: true, fields: { kind: 'correction' } });
+
+    const started = await dave.call('POST', `/v1/meters/${daveMeter}/password-reset`, {
+      protocol: 1,
+      userId: 'dave',
+    });
+    expect(started.status).toBe(200);
+    expect(started.json()).toMatchObject({ state: 'pwreset', ascendingRegisterMills: 120 });
+    const blocked = await first.send(first.request(TRANSACTION));
+    expect(errorOf(blocked).code).toBe('PASSWORD_RESET_PENDING');
+
+    const wrong = await configureUser(vault, dave, daveMeter, 'reset', 'dave', 'not the passphrase at all');
+    expect(wrong.answer.status).toBe(422);
+    expect(errorOf(wrong.answer)).toMatchObject({ code: 'PASSPHRASE_WRONG' });
+    expect((await meters(dave))[0]?.state).toBe('pwreset');
+
+    const { user: renewed } = await registerUser(vault, dave, daveMeter, 'reset', 'dave');
+    expect((await meters(dave))[0]?.state).toBe('leased');
+    await renewed.getChallenge();
+    expect(renewed.ascending).toBe(120);
+    const { status } = await renewed.send(renewed.request(TRANSACTION));
+    expect(status).toBe(200);
+    // The old HMK is gone with the reset.
+    const stale = await vault.request('POST', '/v1/psd/get-challenge', { body: first.challengeRequest() });
+    expect(errorOf(stale).code).toBe('MAC_INVALID');
+  }, 120_000);
 
   it("another customer sees neither alice's meter nor its history and cannot move value in it", async () => {
     const mallory = await signUp(vault, 'mallory@example.test');

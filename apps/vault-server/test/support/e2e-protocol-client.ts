@@ -271,14 +271,17 @@ export async function registerMeter(
   return registerUser(vault, web, meterId, 'configure', userId);
 }
 
-/** §4.2 for one user of `meterId`: token (web) → bundle → signed challenge → encrypted secrets → receipt. */
-export async function registerUser(
+type Mode = 'configure' | 'add-user' | 'reset';
+
+/** §4.2 for one user of `meterId`: token (web) → bundle → signed challenge → encrypted secrets; the raw answer. */
+export async function configureUser(
   vault: VaultProcess,
   web: WebCustomer,
   meterId: string,
-  mode: 'configure' | 'add-user',
+  mode: Mode,
   userId: string,
-): Promise<{ meterId: string; user: MeterUser; bundle: RegistrationKeyBundle }> {
+  passphrase = 'a long companion passphrase',
+): Promise<{ answer: HttpAnswer; hmk: Uint8Array; bundle: RegistrationKeyBundle }> {
   const token = await web.call('POST', `/v1/meters/${meterId}/registration-tokens`, {
     protocol: 1,
     mode,
@@ -297,7 +300,7 @@ export async function registerUser(
   const challenge = challengeAnswer.json<RegistrationChallenge>();
   verifyRegistrationChallenge(bundle, challenge);
   const hmk = new Uint8Array(randomBytes(32));
-  const configure = await vault.request('POST', '/v1/registration/configure', {
+  const answer = await vault.request('POST', '/v1/registration/configure', {
     body: {
       protocol: 1,
       mode,
@@ -313,12 +316,25 @@ export async function registerUser(
         userId,
         challenge: challenge.challenge,
         hmk,
-        passphrase: 'a long companion passphrase',
+        passphrase,
       }),
     },
   });
-  if (configure.status !== 200) throw new Error(`configure: ${configure.status} ${configure.text}`);
-  verifyConfigureAnswer(hmk, configure.json<ConfigureAnswer>());
+  return { answer, hmk, bundle };
+}
+
+/** `configureUser` that must succeed; checks the receipt's MAC under the new HMK. */
+export async function registerUser(
+  vault: VaultProcess,
+  web: WebCustomer,
+  meterId: string,
+  mode: Mode,
+  userId: string,
+  passphrase?: string,
+): Promise<{ meterId: string; user: MeterUser; bundle: RegistrationKeyBundle }> {
+  const { answer, hmk, bundle } = await configureUser(vault, web, meterId, mode, userId, passphrase);
+  if (answer.status !== 200) throw new Error(`configure: ${answer.status} ${answer.text}`);
+  verifyConfigureAnswer(hmk, answer.json<ConfigureAnswer>());
   return { meterId, user: new MeterUser(vault, meterId, userId, hmk), bundle };
 }
 
