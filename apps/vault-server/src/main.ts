@@ -44,6 +44,7 @@ import { printNextSteps } from './ops/print-next-steps.js';
 import { registerStoreMetrics } from './ops/store-metrics.js';
 import { registerPoolMetrics } from './pool/pool-metrics.js';
 import { createStore } from './store/create-store.js';
+import { lockMetersAcrossNodes } from './store/postgres/lock-meters-across-nodes.js';
 
 /** Route tags that move value (DESIGN §3.6: a stopped vault refuses them). */
 const VALUE_ROUTE_TAGS = Object.freeze(['psd', 'provider', 'postage']);
@@ -98,7 +99,8 @@ async function main(): Promise<void> {
   const valuePath = await createValuePath({
     dataDir: config.dataDir,
     store,
-    pool,
+    // On PostgreSQL a meter's work also holds the meter across vault nodes (DESIGN §10).
+    pool: lockMetersAcrossNodes(pool, store.meterLocks),
     guard: moduleTable,
     postalCa,
     cardPublicKeys: vault.manifest().cardPublicKeys,

@@ -33,6 +33,10 @@ export const StoreConfigSchema = z.discriminatedUnion('kind', [
     lockTimeoutMs: z.int().min(1).max(60_000).default(5_000),
     /** Connections for reads; the writer has one more of its own. */
     maxReadConnections: z.int().min(1).max(100).default(8),
+    /** Meters this node may hold at once across nodes (one connection each). */
+    maxMeterLocks: z.int().min(1).max(200).default(32),
+    /** How long work on a meter waits for another node to let go of it, ms; then VAULT_BUSY. */
+    meterLockTimeoutMs: z.int().min(1).max(600_000).default(30_000),
     /** The most units one transaction carries; more wait for the next batch. */
     maxBatchUnits: z.int().min(1).max(100_000).default(1_024),
   }),

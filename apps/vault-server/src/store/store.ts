@@ -136,11 +136,23 @@ export interface Store {
     get(meterId: string): Promise<StockRecord | null>;
   };
 
+  /**
+   * The meter lock across vault nodes (DESIGN §10), present where several nodes share the database
+   * (PostgreSQL): a node holds it from reading a meter's package to the commit of its unit. Absent
+   * on SQLite, whose one node serialises meters in its pool (`withMeter`).
+   */
+  readonly meterLocks?: MeterLocks;
+
   /** Group-commit counters since open (in-process numbers, for `/metrics` and the bench). */
   stats(): StoreStats;
 
   /** Commits what is queued, then closes; later calls are refused with VAULT_UNAVAILABLE. */
   close(): Promise<void>;
+}
+
+/** Runs `fn` holding a meter exclusively across every vault node on the database; VAULT_BUSY if it waited too long. */
+export interface MeterLocks {
+  withMeter<T>(meterId: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /** What a resolved commit tells its caller about the batch that carried it. */

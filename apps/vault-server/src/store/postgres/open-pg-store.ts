@@ -27,6 +27,7 @@ import {
 import { applyPgMigrations } from './apply-pg-migrations.js';
 import { clientConfig, type PgSessionSettings, redactUrl, writerSessionSql } from './pg-connection.js';
 import { createPgGroupCommit, type PgWork } from './pg-group-commit.js';
+import { createPgMeterLocks } from './pg-meter-locks.js';
 import { pgChanges, pgRow } from './pg-query.js';
 import { createPgReads } from './pg-reads.js';
 import { appendPgLedgerEntry, unitMeters, writePgCommitUnit } from './write-pg-commit-unit.js';
@@ -35,6 +36,9 @@ export interface PgStoreOptions extends PgSessionSettings {
   readonly url: string;
   /** Connections for reads (the writer has one more of its own). */
   readonly maxReadConnections: number;
+  /** Connections holding meters across nodes (`pg-meter-locks.ts`). */
+  readonly maxMeterLocks: number;
+  readonly meterLockTimeoutMs: number;
   readonly maxBatchUnits: number;
   readonly clock: () => number;
 }
@@ -81,6 +85,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
   // An idle pooled connection the server ended is dropped by the pool; the next read opens another.
   readPool.on('error', () => undefined);
   const writer = createPgGroupCommit({ connect, clock, maxBatchUnits: options.maxBatchUnits });
+  const meterLocks = createPgMeterLocks({
+    url,
+    maxConnections: options.maxMeterLocks,
+    waitTimeoutMs: options.meterLockTimeoutMs,
+  });
   let open = true;
   const ensureOpen = (): void => {
     if (!open) throw new IndiciumError('VAULT_UNAVAILABLE', { detail: 'the store is closed' });
@@ -252,13 +261,15 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
       },
     },
 
+    meterLocks: { withMeter: (meterId, fn) => meterLocks.withMeter(meterId, fn) },
+
     stats: () => writer.stats(),
 
     async close() {
       if (!open) return;
       open = false;
       await writer.closeAndFlush();
-      await readPool.end();
+      await Promise.all([readPool.end(), meterLocks.close()]);
     },
   };
 }

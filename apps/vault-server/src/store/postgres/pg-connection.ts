@@ -46,7 +46,7 @@ export function writerSessionSql(settings: PgSessionSettings): string {
  * Connection settings for `url`; the URL's own user, password, host, database and TLS apply. The
  * application name tells an operator's `pg_stat_activity` which connection is a node's writer.
  */
-export function clientConfig(url: string, role: 'writer' | 'reader'): pg.ClientConfig {
+export function clientConfig(url: string, role: 'writer' | 'reader' | 'meter-lock'): pg.ClientConfig {
   return {
     connectionString: url,
     types: PG_TYPES,
