@@ -323,6 +323,68 @@ describe('companion ↔ real vault', () => {
     }, 240_000);
   });
 
+  it('registration refuses a swapped key bundle, a forged challenge and a forged receipt; nothing is stored', async () => {
+    const grace = await signUpCustomer(vault, 'grace@example.com');
+    const licence = await grace.call<{ meterId: string }>('POST', '/v1/licences', {
+      protocol: 1,
+      licensingZip: '94507',
+      idempotencyKey: 'licence-0002',
+    });
+    const token = await grace.call<{ registrationToken: string }>(
+      'POST',
+      `/v1/meters/${licence.meterId}/registration-tokens`,
+      { protocol: 1, mode: 'configure', userId: 'grace' },
+    );
+    const register = () =>
+      cli(
+        [
+          'register',
+          '--meter',
+          licence.meterId,
+          '--customer',
+          grace.customerId,
+          '--user',
+          'grace',
+          '--token',
+          token.registrationToken,
+        ],
+        `${PASSPHRASE}\n`,
+      );
+    const flip = (field: string) => (answer: Record<string, unknown>) => {
+      const bytes = Buffer.from(String(answer[field]), 'base64');
+      bytes[5] = (bytes[5] ?? 0) ^ 0x01;
+      return { ...answer, [field]: bytes.toString('base64') };
+    };
+    await pin('mitm');
+    // A key of the right kind and size: only the bundle's signature can tell it is not the module's.
+    const attacker = generateKeyPairSync('rsa', { modulusLength: 3072 });
+    mitm.intercept({
+      path: '/v1/registration/key-bundle',
+      kind: 'rewrite',
+      rewrite: (bundle) => ({
+        ...bundle,
+        clientSecretPublicKey: toBase64(attacker.publicKey.export({ format: 'der', type: 'spki' })),
+      }),
+    });
+    const swapped = await register();
+    expect(swapped.code).toBe(1);
+    expect(swapped.stderr).toContain('SIGNATURE_INVALID');
+
+    mitm.intercept({ path: '/v1/registration/challenge', kind: 'rewrite', rewrite: flip('signature') });
+    const forgedChallenge = await register();
+    expect(forgedChallenge.code).toBe(1);
+    expect(forgedChallenge.stderr).toContain('SIGNATURE_INVALID');
+
+    mitm.intercept({ path: '/v1/registration/configure', kind: 'rewrite', rewrite: flip('mac') });
+    const forgedReceipt = await register();
+    expect(forgedReceipt.code).toBe(1);
+    expect(forgedReceipt.stderr).toContain('MAC_INVALID');
+
+    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { registrations: unknown[] };
+    expect(status.registrations).toEqual([{ meterId, userId: 'ada' }]);
+    await pin('direct');
+  }, 240_000);
+
   it('a server whose TLS certificate does not chain to the pinned CA: CERTIFICATE_INVALID, nothing sent', async () => {
     await pin('mitm-unpinned');
     const files = await printed();

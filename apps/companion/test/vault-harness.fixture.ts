@@ -166,12 +166,13 @@ export async function signUpCustomer(
 }
 
 /** What the man in the middle does with the vault's answer to one request. */
-export type Interception =
+export type Interception = { readonly path?: string } & (
   | { readonly kind: 'cut' }
   | {
       readonly kind: 'rewrite';
       readonly rewrite: (answer: Record<string, unknown>) => Record<string, unknown>;
-    };
+    }
+);
 
 /**
  * An HTTPS man in the middle between companion and vault, with its own TLS certificate. It relays
@@ -201,7 +202,9 @@ export async function startMitm(
         headers:
           req.headers['content-type'] === undefined ? {} : { 'content-type': req.headers['content-type'] },
       });
-      const next = req.url === '/v1/psd/create-indicium' && answer.status === 200 ? queue.shift() : undefined;
+      // Each interception applies to the next successful answer on its path (default: Create Indicium).
+      const at = queue.findIndex((i) => (i.path ?? '/v1/psd/create-indicium') === req.url);
+      const next = at >= 0 && answer.status === 200 ? queue.splice(at, 1)[0] : undefined;
       if (next !== undefined) intercepted += 1;
       if (next?.kind === 'cut') {
         req.socket.destroy();
