@@ -1,0 +1,65 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RequestIdSchema } from '@indicium/protocol';
+import { describe, expect, it } from 'vitest';
+import { createStore } from '../store/create-store.js';
+import { indiciumWrite, meterId, packageWrite } from '../store/testing/store-fixtures.js';
+import { useStore } from '../store/testing/use-store.js';
+import { downloadedInto, ledgerKey, registersOf } from './meter-funds.js';
+
+const s = useStore(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'indicium-funds-'));
+  return {
+    open: () => createStore({ kind: 'sqlite', path: join(dir, 'vault.db') }),
+    dispose: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('the provider’s record of a meter (DESIGN §4.4 control total)', () => {
+  it('ledger keys are valid request ids, stable per request and distinct per purpose and meter', () => {
+    const k = ledgerKey('download', meterId(1), 'purchase-0001');
+    expect(RequestIdSchema.parse(k)).toBe(k);
+    expect(ledgerKey('download', meterId(1), 'purchase-0001')).toBe(k);
+    expect(ledgerKey('deposit', meterId(1), 'purchase-0001')).not.toBe(k);
+    expect(ledgerKey('download', meterId(2), 'purchase-0001')).not.toBe(k);
+    expect(ledgerKey('download', meterId(1), 'purchase-0002')).not.toBe(k);
+  });
+
+  it('the control total is the sum of this meter’s downloads; DR is that less the AR of its newest indicium', async () => {
+    const store = s.store;
+    await store.customers.create({ customerId: 'customer-1', displayName: 'One' });
+    await store.commit({ package: packageWrite(1, 1, null) });
+    await store.commit({ package: packageWrite(2, 1, null) });
+    expect(await registersOf(store, meterId(1), 'customer-1')).toEqual({
+      ascendingRegisterMills: 0,
+      descendingRegisterMills: 0,
+      pieceCount: 0,
+    });
+    const entry = (n: number, kind: 'deposit' | 'download' | 'refund', amountMills: number, key: string) => ({
+      customerId: 'customer-1',
+      idempotencyKey: key,
+      kind,
+      meterId: meterId(n),
+      amountMills,
+    });
+    await store.commit({
+      ledgerEntries: [
+        entry(1, 'deposit', 100_000, 'deposit-0001'),
+        entry(1, 'download', 100_000, 'download-0001'),
+        entry(2, 'download', 7_000, 'download-0002'),
+        entry(1, 'refund', 3_000, 'refund-00001'),
+      ],
+    });
+    expect(await downloadedInto(store, 'customer-1', meterId(1))).toBe(100_000);
+    expect(await downloadedInto(store, 'customer-1', meterId(2))).toBe(7_000);
+    await store.commit({ package: packageWrite(1, 2, 1), indicium: indiciumWrite(1, 'indicium-01') });
+    expect(await registersOf(store, meterId(1), 'customer-1')).toEqual({
+      ascendingRegisterMills: 730,
+      descendingRegisterMills: 99_270,
+      pieceCount: 1,
+    });
+    // A meter no customer holds yet has had nothing downloaded.
+    expect((await registersOf(store, meterId(2), null)).descendingRegisterMills).toBe(0);
+  });
+});
