@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type CanonicalInput,
   CreateIndiciumAnswerMac,
@@ -23,6 +22,7 @@ import {
 import { cardLimits } from './card-limits.js';
 import { commitPackage, nextVersion } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
+import { freshChallenge } from './fresh-challenge.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
 import { fastEncode, fastLayoutBytes } from './package/fast-canonical.js';
 import { readSecrets } from './package-secrets.js';
@@ -105,7 +105,7 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
     throw new IndiciumError('LIMIT_EXCEEDED', { field: 'package', detail: 'the meter is full: withdraw it' });
   }
   // (8) DR → AR, one more piece
-  const moduleChallenge = new Uint8Array(randomBytes(32));
+  const moduleChallenge = freshChallenge();
   const moved = {
     ascendingRegister: pkg.ascendingRegister + postage,
     descendingRegister: pkg.descendingRegister - postage,

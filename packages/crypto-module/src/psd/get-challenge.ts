@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   GetChallengeAnswerMac,
   GetChallengeBodySchema,
@@ -10,6 +9,7 @@ import {
 import { checkUserActive, hmacWith, verifyUserHmac, withUser } from '../users/user-auth.js';
 import { commitPackage, nextVersion } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
+import { freshChallenge } from './fresh-challenge.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
 import { fastLayoutBytes } from './package/fast-canonical.js';
 import { readSecrets } from './package-secrets.js';
@@ -44,7 +44,7 @@ export const getChallengeCommand = definePsdCommand({
       throw new IndiciumError('MESSAGE_REPLAYED', { field: 'request.clientChallenge' });
     }
     checkUserActive(user, ctx.now);
-    const moduleChallenge = new Uint8Array(randomBytes(32));
+    const moduleChallenge = freshChallenge();
     const next = nextVersion(pkg, {
       users: withUser(pkg, {
         ...user,

@@ -1,4 +1,4 @@
-import { randomBytes, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import {
   IndiciumError,
   layoutBytesOf,
@@ -10,6 +10,7 @@ import {
 import { checkpointSection } from '../checkpoints/checkpoint-section.js';
 import { commitPackage, nextVersion } from './commit-package.js';
 import { definePsdCommand } from './define-psd-command.js';
+import { freshChallenge } from './fresh-challenge.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
 
 /**
@@ -31,7 +32,7 @@ export const registrationChallengeCommand = definePsdCommand({
     const pair = ctx.nvm.get('cryptoCard').registrationSigningKey;
     if (pair === null)
       throw new IndiciumError('WRONG_STATE', { detail: 'no registration key in the crypto-card' });
-    const challenge = new Uint8Array(randomBytes(32));
+    const challenge = freshChallenge();
     const expiresAt = ctx.now + checkpointSection(ctx).settings.challengeLifetimeMs;
     const fields = {
       meterId: pkg.meterId,

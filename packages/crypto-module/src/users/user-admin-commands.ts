@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   IndiciumError,
   MAX_PSD_USERS,
@@ -16,6 +15,7 @@ import type { CommandSpec } from '../commands/command-spec.js';
 import type { HandlerContext, HandlerOutcome } from '../commands/handler-context.js';
 import { commitPackage, nextVersion } from '../psd/commit-package.js';
 import { definePsdCommand } from '../psd/define-psd-command.js';
+import { freshChallenge } from '../psd/fresh-challenge.js';
 import { openPackage, requireMeter, requirePsdState } from '../psd/open-package.js';
 import { fastLayoutBytes } from '../psd/package/fast-canonical.js';
 import type { PsdPackage, PsdUser, PsdUserSecret } from '../psd/package/psd-package.js';
@@ -142,7 +142,7 @@ function runUserAdmin(ctx: HandlerContext, body: Body, action: PsdUserAction): H
     throw new IndiciumError('PRIVILEGE_DENIED', { field: 'request.userId' });
   checkUserActive(admin, ctx.now);
   const change = applyAction(pkg, request, target, admin, () => all);
-  const moduleChallenge = new Uint8Array(randomBytes(32));
+  const moduleChallenge = freshChallenge();
   const adminAfter = { ...admin, challenge: moduleChallenge, challengeIssuedAt: ctx.now };
   const users = change.users.map((u) => (u.userId === admin.userId ? adminAfter : u));
   const next = nextVersion(pkg, {

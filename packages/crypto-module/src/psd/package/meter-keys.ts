@@ -10,7 +10,7 @@ import {
   PSD_KEY_GENERATION,
   SECRETS_KEY_TOKEN_TYPE,
 } from './package-layouts.js';
-import type { PsdPackageBody, PsdUserSecret } from './psd-package.js';
+import type { PsdPackage, PsdUserSecret } from './psd-package.js';
 
 /** A meter's keys, unwrapped once and kept as KeyObjects (DESIGN §2: re-importing costs ~15× a signature). */
 export interface MeterKeys {
@@ -21,14 +21,25 @@ export interface MeterKeys {
   readonly macKey: KeyObject;
 }
 
-/** How many meters' unwrapped keys and decoded packages one module keeps. */
+/** How many meters' unwrapped keys one module keeps. */
 export const PSD_CACHE_ENTRIES = 4096;
+/** How many packages (by their exact text, ~2–3 KB each) one module remembers as verified. */
+export const PACKAGE_CACHE_ENTRIES = 1024;
+
+/** A package this module verified or wrote, with its keys. */
+export interface VerifiedPackage {
+  readonly pkg: PsdPackage;
+  readonly keys: MeterKeys;
+}
 
 interface PoolCaches {
   readonly meterKeys: LruMap<string, MeterKeys>;
   readonly secretsKeys: LruMap<string, KeyObject>;
-  /** Decoded bodies by their package's verified MAC: a package the module just wrote is not decoded again. */
-  readonly bodies: LruMap<string, PsdPackageBody>;
+  /**
+   * Packages by their exact base64 text: one the module wrote or verified under this MEK is the same
+   * bytes, so the steady state neither decodes nor re-MACs the package it wrote last (DESIGN §4.3).
+   */
+  readonly packages: LruMap<string, VerifiedPackage>;
   readonly secrets: LruMap<string, ReadonlyMap<string, PsdUserSecret>>;
 }
 
@@ -45,7 +56,7 @@ export function cachesFor(mks: MksKeys): PoolCaches {
     caches = {
       meterKeys: new LruMap(PSD_CACHE_ENTRIES),
       secretsKeys: new LruMap(PSD_CACHE_ENTRIES),
-      bodies: new LruMap(PSD_CACHE_ENTRIES),
+      packages: new LruMap(PACKAGE_CACHE_ENTRIES),
       secrets: new LruMap(PSD_CACHE_ENTRIES),
     };
     poolCaches.set(mks.mek, caches);
