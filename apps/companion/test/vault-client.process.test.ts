@@ -21,6 +21,7 @@ import {
 } from '../src/config/companion-config.js';
 import { companionPaths } from '../src/config/companion-paths.js';
 import { makeTestPki, type TestPki } from '../src/install/fake-vault-tls.fixture.js';
+import { HostProcess } from '../src/native/host-process.fixture.js';
 import { rasterizePdf, scanDataMatrix } from '../src/render/print-tools.fixture.js';
 import { SecretStore } from '../src/secrets/secret-store.js';
 import { createVaultClient, PENDING_REQUESTS_FILE } from '../src/vault/create-vault-client.js';
@@ -34,6 +35,8 @@ import { type RealVault, signUpCustomer, startMitm, startRealVault } from './vau
  */
 
 const PASSPHRASE = 'a long passphrase for the companion';
+const PAGE_ORIGIN = 'https://meter.example';
+const EXTENSION_ID = 'abcdefghijklmnopabcdefghijklmnop';
 let root: string;
 let vault: RealVault;
 let mitm: Awaited<ReturnType<typeof startMitm>>;
@@ -74,6 +77,8 @@ async function pin(via: 'direct' | 'mitm' | 'mitm-unpinned'): Promise<void> {
       caPem: postalCaPem,
       tlsCaPem: via === 'mitm' ? pki.tlsCaPem : vault.devCaPem,
     },
+    origins: [PAGE_ORIGIN],
+    chromeExtensionIds: [EXTENSION_ID],
     printFolders: { qa: qaDir },
     defaultPrinter: 'folder:qa',
   };
@@ -275,6 +280,97 @@ describe('companion ↔ real vault', () => {
     expect(newest).toHaveLength(1);
     const { fields } = parseIndicium(await decodePdf(newest[0] as string));
     expect(fields).toMatchObject({ postageMills: 510, ascendingRegisterMills: 730 + 500 + 510 });
+  }, 240_000);
+
+  it('a purchase since the last print: the stale registers are refused, one Get Challenge resynchronises', async () => {
+    await pin('direct');
+    const before = (await history()).items.length;
+    await web.call('POST', `/v1/meters/${meterId}/purchases`, {
+      protocol: 1,
+      amountMills: 5_000,
+      idempotencyKey: 'purchase-0002',
+    });
+    const result = await cli(printArgs(420), `${PASSPHRASE}\n`);
+    expect(result).toMatchObject({ code: 0 });
+    // issuing (refused: REGISTER_MISMATCH), then challenge, then issuing again.
+    expect(result.stderr).toMatch(/… issuing\n… challenge\n… issuing\n… verifying/);
+    expect((await history()).items.length).toBe(before + 1);
+  }, 240_000);
+
+  it('a pending piece and a different print: the pending one is settled into the journal, the new one printed', async () => {
+    await pin('mitm');
+    const before = (await history()).items.length;
+    mitm.intercept({ kind: 'cut' }, { kind: 'cut' });
+    expect((await cli(printArgs(530), `${PASSPHRASE}\n`)).code).toBe(1);
+    expect(await pendingCount()).toBe(1);
+    const files = await printed();
+    const other = await cli(printArgs(540), `${PASSPHRASE}\n`);
+    expect(other).toMatchObject({ code: 0 });
+    expect(await pendingCount()).toBe(0);
+    expect((await history()).items.length).toBe(before + 2);
+    const newest = (await printed()).filter((f) => !files.includes(f));
+    expect(newest).toHaveLength(1);
+    expect(parseIndicium(await decodePdf(newest[0] as string)).fields.postageMills).toBe(540);
+    const journal = JSON.parse((await cli(['history', '--meter', meterId, '--json'])).stdout) as {
+      items: { postageMills: number; status: string }[];
+    };
+    expect(journal.items.find((i) => i.postageMills === 530)?.status).toBe('issued');
+    expect(journal.items.find((i) => i.postageMills === 540)?.status).toBe('printed');
+    await pin('direct');
+  }, 240_000);
+
+  it('the native-messaging host (bin/native-host.ts) prints for a page with the same client', async () => {
+    await pin('direct');
+    const host = new HostProcess([`chrome-extension://${EXTENSION_ID}/`], {
+      INDICIUM_COMPANION_HOME: companionDir,
+    });
+    try {
+      const frame = (type: string, payload: unknown) => ({
+        kind: 'request',
+        protocol: 1,
+        requestId: `req-${type}-0001`,
+        origin: PAGE_ORIGIN,
+        request: { type, payload },
+      });
+      host.send({ kind: 'hello', protocol: 1, component: 'extension', version: '0.1.0' });
+      expect(await host.next(60_000)).toMatchObject({ kind: 'hello' });
+      host.send(frame('unlock', { passphrase: PASSPHRASE }));
+      expect(await host.next(60_000)).toMatchObject({ kind: 'response', for: 'unlock' });
+      host.send(
+        frame('print', {
+          meterId,
+          userId: 'ada',
+          transaction: {
+            kind: 'postage',
+            postageMills: 880,
+            mailingDate: '2026-11-27',
+            rateCategory: 'FCLT',
+            originZip: '10001',
+            destinationZip: null,
+          },
+          medium: 'envelope-10',
+          printerId: 'folder:qa',
+          sender: ['Ada Lovelace', '12 Main St', 'New York NY 10001'],
+          recipient: ['Grace Hopper', '1 Navy Yard Rd', 'Danville CA 94507'],
+        }),
+      );
+      const stages: unknown[] = [];
+      let answer = await host.next(60_000);
+      while (answer.kind === 'progress') {
+        stages.push(answer.stage);
+        answer = await host.next(60_000);
+      }
+      expect(answer).toMatchObject({ kind: 'response', for: 'print', payload: { printed: true } });
+      expect(stages).toEqual(['issuing', 'verifying', 'rendering', 'printing']);
+      const payload = (answer as { payload: { indiciumBytes: string } }).payload;
+      expect(parseIndicium(fromBase64(payload.indiciumBytes)).fields).toMatchObject({
+        postageMills: 880,
+        destinationZip: null,
+        mailingDate: '2026-11-27',
+      });
+    } finally {
+      await host.close();
+    }
   }, 240_000);
 
   describe('tampered answers are refused and nothing is printed', () => {
