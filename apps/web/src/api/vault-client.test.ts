@@ -15,6 +15,14 @@ const session = {
   csrfToken,
 };
 const meterId = '00042-00001-0000001001';
+const funds = {
+  protocol: 1,
+  meterId,
+  state: 'leased',
+  amountMills: 20_000,
+  ascendingRegisterMills: 0,
+  descendingRegisterMills: 20_000,
+};
 
 function vaultError(code: ConstructorParameters<typeof IndiciumError>[0], field?: string) {
   return { protocol: 1, error: toWireError(new IndiciumError(code, field === undefined ? {} : { field })) };
@@ -35,7 +43,7 @@ describe('createVaultClient (DESIGN §6 account API)', () => {
     const fetch = fakeFetch([
       { status: 201, json: session },
       { status: 200, json: { protocol: 1, meters: [] } },
-      { status: 204 },
+      { status: 200, json: funds },
     ]);
     const vault = createVaultClient({ fetch });
     const answer = await vault.signUp({
@@ -45,7 +53,7 @@ describe('createVaultClient (DESIGN §6 account API)', () => {
     });
     expect(answer.customer.customerId).toBe('cust_1');
     await vault.meters();
-    await vault.purchase(meterId, 20_000);
+    expect(await vault.purchase(meterId, 20_000)).toEqual(funds);
     const [signUp, meters, purchase] = fetch.seen;
     expect(signUp).toMatchObject({ url: WEB_PATHS.signUp, method: 'POST', body: { protocol: 1 } });
     expect(signUp?.headers['x-csrf-token']).toBeUndefined();
@@ -58,10 +66,46 @@ describe('createVaultClient (DESIGN §6 account API)', () => {
     });
     expect(purchase?.headers['x-csrf-token']).toBe(csrfToken);
     expect(purchase?.headers['content-type']).toBe('application/json');
+    expect(purchase?.body).not.toHaveProperty('cardNumber');
+  });
+
+  it('sends a test card number only when one is given', async () => {
+    const fetch = fakeFetch([{ status: 200, json: funds }]);
+    await createVaultClient({ fetch }).purchase(meterId, 1_000, '4000000000000002');
+    expect(fetch.seen[0]?.body).toMatchObject({ cardNumber: '4000000000000002' });
+  });
+
+  it('applies for a licence with the licensing ZIP and checks the answer', async () => {
+    const licence = {
+      protocol: 1,
+      licenceId: 'lic_00000001',
+      licensingZip: '62701',
+      status: 'approved',
+      meterId,
+    };
+    const fetch = fakeFetch([
+      { status: 201, json: licence },
+      { status: 201, json: { ...licence, meterId: 'x' } },
+    ]);
+    const vault = createVaultClient({ fetch });
+    expect(await vault.applyLicence('62701')).toEqual(licence);
+    expect(fetch.seen[0]).toMatchObject({
+      url: WEB_PATHS.licences,
+      method: 'POST',
+      body: { licensingZip: '62701' },
+    });
+    expect(await rejection(vault.applyLicence('62701'))).toMatchObject({
+      code: 'INTERNAL_ERROR',
+      field: 'meterId',
+    });
   });
 
   it('gives each purchase and refund a fresh idempotency key', async () => {
-    const fetch = fakeFetch([{ status: 204 }, { status: 204 }, { status: 204 }]);
+    const fetch = fakeFetch([
+      { status: 200, json: funds },
+      { status: 200, json: funds },
+      { status: 200, json: funds },
+    ]);
     const vault = createVaultClient({ fetch });
     await vault.purchase(meterId, 1_000);
     await vault.purchase(meterId, 1_000);
@@ -116,7 +160,7 @@ describe('createVaultClient (DESIGN §6 account API)', () => {
   });
 
   it('forgets the CSRF token on logout even when the call fails', async () => {
-    const fetch = fakeFetch([{ status: 200, json: session }, { status: 500 }, { status: 204 }]);
+    const fetch = fakeFetch([{ status: 200, json: session }, { status: 500 }, { status: 200, json: funds }]);
     const vault = createVaultClient({ fetch });
     await vault.login('alice@example.com', 'x');
     await rejection(vault.logout());

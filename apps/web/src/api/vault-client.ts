@@ -1,8 +1,12 @@
 import {
+  type FundsAnswer,
+  FundsAnswerSchema,
   fromWireError,
   type HistoryAnswer,
   HistoryAnswerSchema,
   IndiciumError,
+  type LicenceAnswer,
+  LicenceAnswerSchema,
   type MetersAnswer,
   MetersAnswerSchema,
   PROTOCOL_VERSION,
@@ -47,8 +51,11 @@ export interface VaultClient {
   resume(): Promise<SessionAnswer | null>;
   meters(): Promise<MetersAnswer>;
   history(meterId: string, limit?: number): Promise<HistoryAnswer>;
-  purchase(meterId: string, amountMills: number): Promise<void>;
-  refund(meterId: string, mailingDate: string): Promise<void>;
+  /** Buys postage with the sample vault's test card (`cardNumber` absent: its default test card). */
+  purchase(meterId: string, amountMills: number, cardNumber?: string): Promise<FundsAnswer>;
+  refund(meterId: string, mailingDate: string): Promise<FundsAnswer>;
+  /** Applies for a meter licence; the sample provider approves at once and assigns a meter. */
+  applyLicence(licensingZip: string): Promise<LicenceAnswer>;
   registrationToken(
     meterId: string,
     request: Omit<RegistrationTokenRequest, 'protocol'>,
@@ -145,19 +152,30 @@ export function createVaultClient(options: {
       const path = `${meterPath(WEB_PATHS.history, meterId)}?limit=${limit}`;
       return parse(HistoryAnswerSchema, await send('GET', path));
     },
-    async purchase(meterId: string, amountMills: number) {
-      await send('POST', meterPath(WEB_PATHS.purchase, meterId), {
+    async purchase(meterId: string, amountMills: number, cardNumber?: string) {
+      const answer = await send('POST', meterPath(WEB_PATHS.purchase, meterId), {
         protocol: PROTOCOL_VERSION,
         amountMills,
         idempotencyKey: newIdempotencyKey(),
+        ...(cardNumber === undefined ? {} : { cardNumber }),
       });
+      return parse(FundsAnswerSchema, answer);
     },
     async refund(meterId: string, mailingDate: string) {
-      await send('POST', meterPath(WEB_PATHS.refund, meterId), {
+      const answer = await send('POST', meterPath(WEB_PATHS.refund, meterId), {
         protocol: PROTOCOL_VERSION,
         mailingDate,
         idempotencyKey: newIdempotencyKey(),
       });
+      return parse(FundsAnswerSchema, answer);
+    },
+    async applyLicence(licensingZip: string) {
+      const answer = await send('POST', WEB_PATHS.licences, {
+        protocol: PROTOCOL_VERSION,
+        licensingZip,
+        idempotencyKey: newIdempotencyKey(),
+      });
+      return parse(LicenceAnswerSchema, answer);
     },
     async registrationToken(meterId: string, request: Omit<RegistrationTokenRequest, 'protocol'>) {
       const answer = await send('POST', meterPath(WEB_PATHS.registrationToken, meterId), {

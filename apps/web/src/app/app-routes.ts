@@ -23,7 +23,8 @@ export interface AppRoute {
 export const APP_ROUTES: readonly AppRoute[] = Object.freeze([
   { path: '/login', label: 'Log in', page: LoginPage, session: false, nav: false },
   { path: '/sign-up', label: 'Sign up', page: SignUpPage, session: false, nav: false },
-  { path: '/setup', label: 'Setup', page: SetupPage, session: true, nav: true },
+  // The wizard checks this computer, not the account: it works before logging in.
+  { path: '/setup', label: 'Setup', page: SetupPage, session: false, nav: true },
   { path: '/register', label: 'Register', page: RegisterPage, session: true, nav: false },
   { path: '/buy', label: 'Buy postage', page: BuyPostagePage, session: true, nav: true },
   { path: '/print', label: 'Print', page: PrintPage, session: true, nav: true },

@@ -18,6 +18,7 @@ export function BuyPostagePage() {
   const { meters, error: metersError, reload } = useMeters();
   const [meterId, setMeterId] = useState('');
   const [amount, setAmount] = useState('20.00');
+  const [card, setCard] = useState('4242424242424242');
   const [error, setError] = useState<IndiciumError | null>(null);
   const [busy, setBusy] = useState(false);
   const [bought, setBought] = useState<string | null>(null);
@@ -33,7 +34,7 @@ export function BuyPostagePage() {
     setBusy(true);
     try {
       const mills = parseDollars(amount, 'amount');
-      await vault.purchase(meterId, mills);
+      await vault.purchase(meterId, mills, card.replace(/\s/g, ''));
       await reload();
       setBought(amount);
     } catch (caught) {
@@ -65,6 +66,16 @@ export function BuyPostagePage() {
           required
           hint="Sample payment: no card is charged."
           invalid={error?.field === 'amount' || error?.field === 'amountMills'}
+        />
+        <TextField
+          label="Card number (test card)"
+          name="cardNumber"
+          value={card}
+          onChange={setCard}
+          required
+          autoComplete="off"
+          hint="The sample vault takes processor test cards only: 4242 4242 4242 4242 is accepted."
+          invalid={error?.field === 'cardNumber'}
         />
         <ErrorNotice error={error} />
         {bought === null ? null : (

@@ -7,6 +7,7 @@ import { PageHeading } from '../app/page-heading.js';
 import { useServices } from '../app/services.js';
 import { SelectField, TextField } from '../app/text-field.js';
 import { useMeters } from '../app/use-meters.js';
+import { LicenceForm } from './licence-form.js';
 import { meterUserIdFromEmail, registrationModeFor } from './registration-mode.js';
 
 /**
@@ -17,7 +18,7 @@ import { meterUserIdFromEmail, registrationModeFor } from './registration-mode.j
  */
 export function RegisterPage() {
   const { vault, page, session } = useServices();
-  const { meters, error: metersError } = useMeters();
+  const { meters, error: metersError, reload } = useMeters();
   const [meterId, setMeterId] = useState('');
   const [userId, setUserId] = useState(() => meterUserIdFromEmail(session?.customer.email ?? ''));
   const [passphrase, setPassphrase] = useState('');
@@ -82,9 +83,7 @@ export function RegisterPage() {
     <section>
       <PageHeading>Register this computer</PageHeading>
       <ErrorNotice error={metersError} />
-      {meters !== null && meters.length === 0 ? (
-        <p role="status">Your account has no meter yet. Ask your provider to assign one.</p>
-      ) : null}
+      {meters !== null && meters.length === 0 ? <LicenceForm onLicensed={reload} /> : null}
       <form onSubmit={submit} aria-busy={busy}>
         <SelectField
           label="Meter"

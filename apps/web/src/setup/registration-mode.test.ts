@@ -3,10 +3,18 @@ import { describe, expect, it } from 'vitest';
 import { meterUserIdFromEmail, registrationModeFor } from './registration-mode.js';
 
 describe('registrationModeFor (DESIGN §4.2)', () => {
-  it('configures an assigned meter, completes a reset, adds a user otherwise', () => {
-    expect(registrationModeFor({ state: 'assigned' })).toBe('configure');
-    expect(registrationModeFor({ state: 'pwreset' })).toBe('reset');
-    expect(registrationModeFor({ state: 'leased' })).toBe('add-user');
+  const alice = {
+    userId: 'alice',
+    role: 'customer-administrator',
+    maximumTotalMills: null,
+    expiresAt: null,
+  } as const;
+
+  it('configures a meter with no user, completes a reset, adds a user otherwise', () => {
+    expect(registrationModeFor({ state: 'unleased', users: [] })).toBe('configure');
+    expect(registrationModeFor({ state: 'assigned', users: [] })).toBe('configure');
+    expect(registrationModeFor({ state: 'pwreset', users: [alice] })).toBe('reset');
+    expect(registrationModeFor({ state: 'leased', users: [alice] })).toBe('add-user');
   });
 });
 

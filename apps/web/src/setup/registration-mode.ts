@@ -1,13 +1,15 @@
 import type { MeterSummary } from '@indicium/protocol';
 
 /**
- * How this computer joins a meter (DESIGN §4.2; §3.3): a meter assigned to the customer but not yet
- * configured is configured by its first registration; a meter in password reset completes the reset;
- * any other live meter gains a user.
+ * How this computer joins a meter (DESIGN §4.2; §3.3): a meter in password reset completes the
+ * reset; a meter with no user yet (fresh from the licence) is configured by its first
+ * registration; a meter that has users gains one more.
  */
-export function registrationModeFor(meter: Pick<MeterSummary, 'state'>): 'configure' | 'add-user' | 'reset' {
-  if (meter.state === 'assigned') return 'configure';
+export function registrationModeFor(
+  meter: Pick<MeterSummary, 'state' | 'users'>,
+): 'configure' | 'add-user' | 'reset' {
   if (meter.state === 'pwreset') return 'reset';
+  if (meter.users.length === 0) return 'configure';
   return 'add-user';
 }
 

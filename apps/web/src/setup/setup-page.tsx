@@ -71,6 +71,19 @@ export function SetupPage() {
     }
   };
 
+  const lock = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await page.call('lock', {});
+      setSetup(await page.detect());
+    } catch (caught) {
+      setError(asIndiciumError(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const step = setup === null ? null : setupStepFor(setup.state, origin);
   const done = setup === null ? 0 : stepsDone(setup.state);
   return (
@@ -129,9 +142,16 @@ export function SetupPage() {
         </p>
       ) : null}
       {step?.action === 'print' ? (
-        <p className="actions">
-          <AppLink to="/print">Print postage</AppLink> <AppLink to="/buy">Buy postage</AppLink>
-        </p>
+        <>
+          <p className="actions">
+            <AppLink to="/print">Print postage</AppLink> <AppLink to="/buy">Buy postage</AppLink>
+          </p>
+          <p>
+            <button type="button" className="secondary" onClick={() => void lock()} disabled={busy}>
+              Lock the companion
+            </button>
+          </p>
+        </>
       ) : null}
       <ErrorNotice error={error} />
       <button type="button" className="secondary" onClick={() => void check()} disabled={busy}>
