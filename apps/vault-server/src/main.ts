@@ -152,6 +152,8 @@ async function main(): Promise<void> {
   // stopped the vault (DESIGN §3.6), whatever their handlers do.
   routes.splice(0, routes.length, ...guardValueRoutes(routes, moduleTable, VALUE_ROUTE_TAGS));
 
+  // The web UI's build from `npm run build -w @indicium/web`, served from the vault's own origin.
+  const webApp = serveWebApp(fileURLToPath(new URL('../../web/dist', import.meta.url)));
   const app = createApp({
     routes,
     // The router refuses non-loopback peers itself too; the app's guard makes it hold twice.
@@ -168,8 +170,7 @@ async function main(): Promise<void> {
     log: log.child({ component: 'http' }),
     extraOrigins: config.extraOrigins,
     isDraining,
-    // The web UI's build from `npm run build -w @indicium/web`, served from the vault's own origin.
-    webApp: serveWebApp(fileURLToPath(new URL('../../web/dist', import.meta.url))),
+    webApp,
   });
   const server = createHttpsServer(app, tls);
   shutdown = createGracefulShutdown({
@@ -197,6 +198,7 @@ async function main(): Promise<void> {
     devCaFile: tls.devCaFile,
     officersFile: vault.officersPath,
     firstRun: vault.firstRun,
+    webUi: webApp !== null,
   });
 }
 

@@ -11,6 +11,8 @@ export function printNextSteps(
     readonly officersFile: string;
     /** True when this start ran the first-run key ceremony and wrote the officer credentials. */
     readonly firstRun: boolean;
+    /** True when the web UI's build was found and is served at the URL. */
+    readonly webUi?: boolean;
   },
 ): void {
   const lines = [
@@ -22,6 +24,9 @@ export function printNextSteps(
     '                        the officers, then move the file offline; vaultctl uses them for every officer command',
     `  Health:               ${info.url}/healthz   readiness: ${info.url}/readyz`,
     `  API description:      ${info.url}/v1/openapi.json`,
+    info.webUi === true
+      ? `  Web UI:               ${info.url}/ (sign up, buy postage, print)`
+      : '  Web UI:               not built: run `npm run build -w @indicium/web`, then start the vault again',
   ];
   if (info.devCaFile !== null) {
     lines.push(
