@@ -22,11 +22,9 @@ beforeAll(async () => {
   await writeFile(join(dist, 'index.html'), INDEX);
   await writeFile(join(dist, 'assets', 'app-1.js'), 'export {};');
   await writeFile(join(dir, 'secret.txt'), 'not for the web');
-  const webApp = serveWebApp(dist);
-  if (webApp === null) throw new Error('expected a web app');
   const app = express();
   app.use(securityHeaders());
-  app.use(webApp);
+  app.use(serveWebApp(dist));
   app.use((_req, res) => void res.status(404).json({ error: 'NOT_FOUND' }));
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -87,7 +85,23 @@ describe('serveWebApp', () => {
     }
   });
 
-  it('is absent when there is no build', () => {
-    expect(serveWebApp(join(dir, 'no-such-dist'))).toBeNull();
+  it('without a build, leaves every path to the JSON 404, and serves the build once it lands', async () => {
+    const later = join(dir, 'later');
+    const app = express();
+    app.use(serveWebApp(later));
+    app.use((_req, res) => void res.status(404).json({ error: 'NOT_FOUND' }));
+    const other = createServer(app);
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/print`;
+    try {
+      expect((await fetch(url, { headers: html })).status).toBe(404);
+      await mkdir(later);
+      await writeFile(join(later, 'index.html'), INDEX);
+      const answer = await fetch(url, { headers: html });
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toBe(INDEX);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 });

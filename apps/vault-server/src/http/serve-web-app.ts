@@ -16,11 +16,12 @@ function isClientRoute(path: string): boolean {
  * once. A GET for any other path that is not the API's and asks for HTML gets `index.html` (the
  * app's client routes: /print, /history, …); everything else falls through to the JSON 404.
  *
- * Returns null when the folder has no build (the vault then serves the API alone).
+ * Whether there is a build is checked on each request, not at start: a vault started before
+ * `npm run build -w @indicium/web` serves the UI as soon as the build lands, and the API alone
+ * (the JSON 404) until then.
  */
-export function serveWebApp(distDir: string): Router | null {
+export function serveWebApp(distDir: string): Router {
   const index = join(distDir, 'index.html');
-  if (!existsSync(index)) return null;
   const router = express.Router();
   router.use(
     '/assets',
@@ -33,7 +34,7 @@ export function serveWebApp(distDir: string): Router | null {
   );
   const sendIndex: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isClientRoute(req.path)) return next();
-    if (req.path.startsWith('/assets/') || !req.accepts('html')) return next();
+    if (req.path.startsWith('/assets/') || !req.accepts('html') || !existsSync(index)) return next();
     res.sendFile(index, { headers: { 'Cache-Control': 'no-store' } }, (error) => {
       if (error !== undefined && !res.headersSent) next(error);
     });
