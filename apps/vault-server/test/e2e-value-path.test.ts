@@ -210,6 +210,25 @@ describe('the value path over real HTTPS', () => {
     expect((await meters(alice))[0]).toEqual(before);
   });
 
+  it('a purchase retried with its idempotency key buys once; the stock gauge is on /metrics', async () => {
+    const before = (await meters(alice))[0];
+    const body = { protocol: 1, amountMills: 700, idempotencyKey: key() };
+    const first = await alice.call('POST', `/v1/meters/${meterId}/purchases`, body);
+    const again = await alice.call('POST', `/v1/meters/${meterId}/purchases`, body);
+    expect(first.status).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    expect((await meters(alice))[0]?.descendingRegisterMills).toBe(
+      (before?.descendingRegisterMills ?? 0) + 700,
+    );
+    const changed = await alice.call('POST', `/v1/meters/${meterId}/purchases`, {
+      ...body,
+      amountMills: 701,
+    });
+    expect(errorOf(changed)).toMatchObject({ code: 'DUPLICATE_RECORD', field: 'idempotencyKey' });
+    const metrics = await vault.request('GET', '/metrics');
+    expect(metrics.text).toMatch(/^indicium_meter_stock_available \d+$/m);
+  });
+
   it('eight users of one meter print at once, 200 requests in all: exactly the affordable number succeed; AR + DR = control total; audit verifies', async () => {
     const carol = await signUp(vault, 'carol@example.test');
     const admin = await registerMeter(vault, carol, 'carol');
@@ -423,7 +442,7 @@ describe('the value path over real HTTPS', () => {
     expect(refund.status).toBe(200);
     const body = refund.json<{ state: string; amountMills: number; descendingRegisterMills: number }>();
     expect(body).toMatchObject({ state: 'withdrawn', descendingRegisterMills: 0 });
-    expect(body.amountMills).toBe(11_000 - 730 * 14);
+    expect(body.amountMills).toBe(11_700 - 730 * 14);
     const history = (await alice.call('GET', `/v1/meters/${meterId}/history`)).json<HistoryAnswer>();
     expect(history.items[0]).toMatchObject({
       kind: 'refund',

@@ -162,7 +162,13 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
       });
       tokens.consume(request.registrationToken);
       log.info({ meterId: request.meterId, mode: request.mode }, 'companion registered');
-      if (request.mode === 'configure') await deps.onConfigured(request.meterId, request.customerId);
+      if (request.mode === 'configure') {
+        // The companion is registered whatever happens next; a failed authorization is retried
+        // before the customer's next purchase (the meter stays assigned until then).
+        await deps.onConfigured(request.meterId, request.customerId).catch((error: unknown) => {
+          log.error({ meterId: request.meterId, err: error }, 'Authorize Customer after Configure failed');
+        });
+      }
       return answer;
     },
 

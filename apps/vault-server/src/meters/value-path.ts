@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RegistrationKeyBundle } from '@indicium/protocol';
 import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
 import type { CertificateAuthority } from '../ca/certificate-authority.js';
 import { ensureProviderKey } from '../ceremony/provider-key.js';
 import type { Route } from '../http/route.js';
@@ -32,6 +33,8 @@ export interface ValuePathDeps {
   /** Default: the fake card processor (a boundary the sample vault does not own). */
   readonly payments?: PaymentGateway;
   readonly log: Logger;
+  /** Where `indicium_meter_stock_available` is registered (the vault's `/metrics`). */
+  readonly registry?: Registry;
 }
 
 export interface ValuePath {
@@ -68,6 +71,16 @@ export async function createValuePath(deps: ValuePathDeps): Promise<ValuePath> {
   });
   const meterGen = createMeterGen({ psd, store, postalCa: deps.postalCa, log, stockLevel: deps.meterStock });
   const licences = createLicenceService({ store, meterGen, provider, log });
+  if (deps.registry !== undefined) {
+    new Gauge({
+      name: 'indicium_meter_stock_available',
+      help: 'Fresh certified meters in MeterGen stock, not yet claimed (DESIGN §6).',
+      registers: [deps.registry],
+      async collect() {
+        this.set(await store.meterStock.available());
+      },
+    });
+  }
   const tokens = createRegistrationTokens();
   const meters = createMeterService({
     pool,

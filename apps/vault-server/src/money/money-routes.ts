@@ -201,6 +201,10 @@ export function moneyRoutes(deps: {
         const customerId = customerOf(context);
         const { meterId } = context.params;
         await assertOwner(customerId, meterId);
+        // Configured but not yet authorized (the authorization after Configure failed): again now.
+        if ((await store.packages.get(meterId))?.state === 'assigned') {
+          await licences.authorizeConfigured(meterId, customerId);
+        }
         const done = await provider.purchase({
           customerId,
           meterId,

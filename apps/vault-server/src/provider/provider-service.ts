@@ -11,6 +11,7 @@ import {
   ValueDownloadSig,
 } from '@indicium/protocol';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { packageWrite } from '../meters/package-write.js';
 import type { PsdModules } from '../meters/psd-modules.js';
 import { downloadedInto, ledgerKey, registersOf as registersOfMeter } from '../money/meter-funds.js';
@@ -94,21 +95,21 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
   }
 
   /** Runs one signed provider command on a module and commits it with `extra` (caller holds the meter). */
-  async function run<R extends PsdRecordsAnswer>(
+  async function run<S extends z.ZodType<PsdRecordsAnswer>>(
     pkg: PackageRecord,
     kind: ProviderMessageKind,
     command: string,
     signed: ReturnType<typeof signProviderMessage>,
-    answer: { safeParse(v: unknown): { success: true; data: R } | { success: false } },
-    extra: (result: R) => Partial<CommitUnit> = () => ({}),
+    answer: S,
+    extra: (result: z.output<S>) => Partial<CommitUnit> = () => ({}),
     customerId: string | null = pkg.customerId,
-  ): Promise<R> {
+  ): Promise<z.output<S>> {
     return psd.withModule(async (lease) => {
-      const result = (await lease.call(
+      const result = await lease.call(
         command,
         { package: Buffer.from(pkg.bytes).toString('base64'), message: signed.message },
-        answer as never,
-      )) as R;
+        answer,
+      );
       const checkpoint = lease.checkpointWrite();
       await store.commit({
         package: packageWrite(pkg, result, customerId),
