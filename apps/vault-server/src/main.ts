@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     cardPublicKeys: vault.manifest().cardPublicKeys,
     meterStock: config.meterStock,
     log,
+    registry: metrics.registry,
   });
   const auditKeys = openAuditKeyBook(config.dataDir, (serial) => manifestModule(serial)?.modulePublicKey);
   const auditor = createAuditorService({
