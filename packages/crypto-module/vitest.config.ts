@@ -8,5 +8,6 @@ const conditions = ['@indicium/source', 'module', 'node', 'import', 'default'];
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  // RSA-3072 key generation in ceremonies takes seconds on a busy 2-core machine.
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 120_000 },
 });
