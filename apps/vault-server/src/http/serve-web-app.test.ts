@@ -65,6 +65,7 @@ describe('serveWebApp', () => {
       ['/healthz', { headers: html }],
       ['/assets/missing.js', { headers: html }],
       ['/print', { headers: { accept: 'application/json' } }],
+      ['/print', { headers: { accept: '*/*' } }],
       ['/print', { method: 'POST', headers: html }],
     ];
     for (const [path, init] of misses) {

@@ -13,7 +13,7 @@ function isClientRoute(path: string): boolean {
  * Serves the built web UI (`apps/web/dist`, DESIGN §8) from the vault's own origin, under the CSP
  * the security headers set (scripts and styles only from 'self', nothing inline). Hashed files in
  * `assets/` are immutable and cached; `index.html` is never cached, so a new build is picked up at
- * once. A GET for any other path that is not the API's and asks for HTML gets `index.html` (the
+ * once. A GET for any other path that is not the API's and asks for HTML (a browser navigation) gets `index.html` (the
  * app's client routes: /print, /history, …); everything else falls through to the JSON 404.
  *
  * Whether there is a build is checked on each request, not at start: a vault started before
@@ -34,7 +34,10 @@ export function serveWebApp(distDir: string): Router {
   );
   const sendIndex: RequestHandler = (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !isClientRoute(req.path)) return next();
-    if (req.path.startsWith('/assets/') || !req.accepts('html') || !existsSync(index)) return next();
+    // Only a browser navigation (Accept names text/html) gets the app: a program's GET of a wrong
+    // path, which sends no such Accept, keeps its JSON 404.
+    const wantsHtml = (req.get('accept') ?? '').includes('text/html');
+    if (req.path.startsWith('/assets/') || !wantsHtml || !existsSync(index)) return next();
     res.sendFile(index, { headers: { 'Cache-Control': 'no-store' } }, (error) => {
       if (error !== undefined && !res.headersSent) next(error);
     });
