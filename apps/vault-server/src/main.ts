@@ -17,6 +17,7 @@ import { openAuditKeyBook } from './auditor/audit-key-book.js';
 import { auditorRoutes } from './auditor/auditor-routes.js';
 import { createAuditorService } from './auditor/auditor-service.js';
 import { exportAuditKey } from './auditor/export-audit-key.js';
+import { importFileAuditLog } from './auditor/import-file-audit-log.js';
 import { runAudit } from './auditor/run-audit.js';
 import { createStoreAuditLog } from './auditor/store-audit-log.js';
 import { openPostalCa } from './ca/open-postal-ca.js';
@@ -42,6 +43,7 @@ import { createGracefulShutdown, type GracefulShutdown } from './ops/graceful-sh
 import { opsRoutes } from './ops/ops-routes.js';
 import { printNextSteps } from './ops/print-next-steps.js';
 import { registerStoreMetrics } from './ops/store-metrics.js';
+import { createFileAuditLog } from './pool/file-audit-log.js';
 import { registerPoolMetrics } from './pool/pool-metrics.js';
 import { createStore } from './store/create-store.js';
 import { lockMetersAcrossNodes } from './store/postgres/lock-meters-across-nodes.js';
@@ -78,6 +80,9 @@ async function main(): Promise<void> {
     audit: createStoreAuditLog(store),
   });
   const { pool } = vault;
+  // A vault made before the store became the audit sink kept its entries in audit.jsonl files:
+  // they move to the store before this start's first module command, so every chain verifies.
+  await importFileAuditLog(createFileAuditLog(config.dataDir), store, pool.serials());
   const manifestModule = (serial: string) => vault.manifest().modules.find((m) => m.serial === serial);
   // The same directory openVault made the postal CA in on first run.
   const { ca: postalCa } = await openPostalCa(join(config.dataDir, 'ca', 'postal'));
