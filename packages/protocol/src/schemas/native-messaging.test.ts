@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { b64, expectInvalid, expectValid } from '../../test/support/schema-assertions.js';
 import {
   CompanionToExtensionSchema,
   ExtensionToCompanionSchema,
@@ -9,27 +9,6 @@ import {
   NativeRequestSchema,
   NativeResponseSchema,
 } from './native-messaging.js';
-
-/** Canonical base64 of `n` bytes, each `fill`. */
-function b64(n: number, fill = 7): string {
-  return Buffer.alloc(n, fill).toString('base64');
-}
-
-/** The value parses and comes back unchanged (schemas never rewrite a valid value). */
-function expectValid(schema: z.ZodType, value: unknown): void {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`expected valid, got: ${JSON.stringify(result.error.issues)}`);
-  expect(result.data).toEqual(value);
-}
-
-/** The value is refused, with an issue at `path` when one is given. */
-function expectInvalid(schema: z.ZodType, value: unknown, path?: readonly (string | number)[]): void {
-  const result = schema.safeParse(value);
-  expect(result.success, 'expected a refusal').toBe(false);
-  if (path !== undefined && !result.success) {
-    expect(result.error.issues.map((issue) => issue.path.join('.'))).toContain(path.join('.'));
-  }
-}
 
 const requestId = 'req-000000000001';
 const meterId = '00042-00001-0000001001';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { b64, expectInvalid, expectValid, withField } from '../../test/support/schema-assertions.js';
 import {
   EXTENSION_SOURCE,
   ExtensionToPageSchema,
@@ -12,39 +12,6 @@ import {
   PageResponseSchema,
 } from './page-api.js';
 import { PAGE_CALL_TYPES, PAGE_CALLS, PageAnswerSchema, PageCallSchema } from './page-calls.js';
-
-/** Canonical base64 of `n` bytes, each `fill`. */
-function b64(n: number, fill = 7): string {
-  return Buffer.alloc(n, fill).toString('base64');
-}
-
-/** The value parses and comes back unchanged (schemas never rewrite a valid value). */
-function expectValid(schema: z.ZodType, value: unknown): void {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`expected valid, got: ${JSON.stringify(result.error.issues)}`);
-  expect(result.data).toEqual(value);
-}
-
-/** The value is refused, with an issue at `path` when one is given. */
-function expectInvalid(schema: z.ZodType, value: unknown, path?: readonly (string | number)[]): void {
-  const result = schema.safeParse(value);
-  expect(result.success, 'expected a refusal').toBe(false);
-  if (path !== undefined && !result.success) {
-    expect(result.error.issues.map((issue) => issue.path.join('.'))).toContain(path.join('.'));
-  }
-}
-
-/** A deep copy of `base` with `value` at a dotted path (undefined deletes the key). */
-function withField(base: unknown, path: string, value: unknown): unknown {
-  const copy = structuredClone(base) as Record<string, unknown>;
-  const keys = path.split('.');
-  let target = copy;
-  for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>;
-  const last = keys.at(-1) as string;
-  if (value === undefined) delete target[last];
-  else target[last] = value;
-  return copy;
-}
 
 const requestId = '6f1c1d1e-6a53-4a4e-9f4e-3c1f8b1f2a10';
 const meterId = '00042-00001-0000001001';

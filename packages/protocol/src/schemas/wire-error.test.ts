@@ -1,22 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import { describe, it } from 'vitest';
+import { expectInvalid, expectValid } from '../../test/support/schema-assertions.js';
 import { WireErrorSchema } from './wire-error.js';
-
-/** The value parses and comes back unchanged (schemas never rewrite a valid value). */
-function expectValid(schema: z.ZodType, value: unknown): void {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new Error(`expected valid, got: ${JSON.stringify(result.error.issues)}`);
-  expect(result.data).toEqual(value);
-}
-
-/** The value is refused, with an issue at `path` when one is given. */
-function expectInvalid(schema: z.ZodType, value: unknown, path?: readonly (string | number)[]): void {
-  const result = schema.safeParse(value);
-  expect(result.success, 'expected a refusal').toBe(false);
-  if (path !== undefined && !result.success) {
-    expect(result.error.issues.map((issue) => issue.path.join('.'))).toContain(path.join('.'));
-  }
-}
 
 const base = {
   code: 'VERSION_MISMATCH',
