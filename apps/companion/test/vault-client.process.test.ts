@@ -297,6 +297,18 @@ describe('companion ↔ real vault', () => {
     expect((await history()).items.length).toBe(before + 1);
   }, 240_000);
 
+  it("a refusal the vault sends (more postage than the meter holds) is the vault's code; nothing pending or printed", async () => {
+    await pin('direct');
+    const files = await printed();
+    const result = await cli(printArgs(90_000), `${PASSPHRASE}\n`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('INSUFFICIENT_FUNDS');
+    expect(await pendingCount()).toBe(0);
+    expect(await printed()).toEqual(files);
+    // The meter certificate was verified once and kept on disk for later sessions.
+    expect((await readdir(join(companionDir, 'meter-certificates'))).length).toBe(1);
+  }, 120_000);
+
   it('a pending piece and a different print: the pending one is settled into the journal, the new one printed', async () => {
     await pin('mitm');
     const before = (await history()).items.length;

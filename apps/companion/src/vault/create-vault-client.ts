@@ -19,6 +19,8 @@ export interface VaultClientOptions {
 
 /** The file of Create Indicium requests sent but not yet answered (see PendingRequests). */
 export const PENDING_REQUESTS_FILE = 'pending-requests.json';
+/** Meter certificates fetched from the vault, PEM by serial; re-verified on every load. */
+export const METER_CERTIFICATES_DIR = 'meter-certificates';
 
 /**
  * The companion's vault client (DESIGN §4.2, §4.3): the `VaultClient` the composition roots take.
@@ -42,7 +44,10 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
     const cacheKey = JSON.stringify([vault.url, vault.tlsCaPem, vault.caPem]);
     let certificates = caches.get(cacheKey);
     if (certificates === undefined) {
-      certificates = new MeterCertificates(http, vault.caPem, now);
+      certificates = new MeterCertificates(http, vault.caPem, {
+        now,
+        dir: join(paths.dataDir, METER_CERTIFICATES_DIR),
+      });
       caches.set(cacheKey, certificates);
     }
     return { paths, vault, http, certificates };
