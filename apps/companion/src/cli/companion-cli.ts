@@ -11,10 +11,12 @@ import { COMPANION_VERSION } from '../companion-version.js';
 import { emptyConfig, readConfig } from '../config/companion-config.js';
 import { companionPaths, resolveDataDir } from '../config/companion-paths.js';
 import { runDoctor } from '../doctor/run-doctor.js';
+import { addGatewayCommands } from '../gateway/gateway-commands.js';
 import { installCompanion } from '../install/install-companion.js';
 import { currentLauncherTarget } from '../install/launcher-script.js';
 import { BROWSERS, type Browser } from '../install/native-manifest.js';
 import { uninstallCompanion } from '../install/uninstall-companion.js';
+import { addInterfaceCommands } from '../interface/interface-commands.js';
 import { readPassphrase } from './read-passphrase.js';
 import { addVaultCommands } from './vault-commands.js';
 
@@ -41,6 +43,14 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('a positive whole number');
   return n;
+}
+
+/** Resolves when the program is asked to stop (the long-running `gateway` command). */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
 }
 
 /**
@@ -259,6 +269,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   if (io.vault !== undefined)
     addVaultCommands(program, { call, out, readPassphrase: () => readPassphrase(io.stdin, io.stderr) });
+  // The office gateway and its interfaces (DESIGN §9).
+  addGatewayCommands(program, { dataDir, out, vault: io.vault, stopSignal: stopSignal });
+  addInterfaceCommands(program, { dataDir, out, step, stdin: io.stdin });
 
   program
     .command('history')

@@ -6,6 +6,7 @@ import { createCallDependencies } from '../calls/create-call-dependencies.js';
 import type { VaultClient } from '../calls/vault-client.js';
 import { type CompanionConfig, emptyConfig, ensureDataDir, readConfig } from '../config/companion-config.js';
 import { companionPaths, resolveDataDir } from '../config/companion-paths.js';
+import { interfaceCallTable } from '../interface/interface-mode.js';
 import { checkExtensionCaller } from './extension-caller.js';
 import { FrameDecoder } from './frame-codec.js';
 import { FrameWriter } from './frame-writer.js';
@@ -47,7 +48,14 @@ export async function runNativeHost(options: NativeHostOptions): Promise<void> {
     logger.warn({ code: refusal.code, args: options.args.slice(0, 2) }, 'caller refused');
   }
   const deps = createCallDependencies(paths, config, options.vault);
-  const table = buildPageCallTable(deps);
+  let table = buildPageCallTable(deps);
+  try {
+    // A paired office interface forwards every call to its gateway instead (DESIGN §9).
+    table = (await interfaceCallTable(paths.dataDir, config)) ?? table;
+  } catch (error) {
+    refusal ??=
+      error instanceof IndiciumError ? error : new IndiciumError('INTERNAL_ERROR', { cause: error });
+  }
   const writer = new FrameWriter(options.stdout);
   const session = new NativeHostSession({ writer, table, config, refusal, logger });
   const decoder = new FrameDecoder();

@@ -1,3 +1,4 @@
+export * from './gateway.js';
 export * from './layout-bytes.js';
 export * from './native-messaging.js';
 export * from './officer-api.js';
