@@ -1,0 +1,344 @@
+import { execFile } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { verifyMeterRegisters } from '@indicium/crypto-module';
+import type { AuditEntry, CreateIndiciumAnswer, HistoryAnswer, MetersAnswer } from '@indicium/protocol';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type HttpAnswer,
+  setCookie,
+  startVaultProcess,
+  type VaultProcess,
+} from '../src/http/testing/vault-process.js';
+import {
+  type MeterUser,
+  registerMeter,
+  registerUser,
+  signUp,
+  TRANSACTION,
+  type WebCustomer,
+} from './support/e2e-protocol-client.js';
+import { usePostgresServer } from './support/postgres-test-server.js';
+
+const run = promisify(execFile);
+
+/**
+ * Two vault nodes on one PostgreSQL database (DESIGN §10), each the real `src/main.ts` in its own
+ * process over real HTTPS, each with its own modules — all clones of ONE MKS made by ONE real
+ * first-run ceremony. How node B joins (README "Several nodes"): node A's first run makes every
+ * module of the cluster (`--pool-size 4`), then the operator gives node B a copy of A's data
+ * directory holding only B's modules (M0003, M0004: each module's NVM and storage key live on one
+ * node only, as a hardware module would be installed in one machine), the same postal CA, provider
+ * key, crypto-card and session key, and each node's `vault.json` lists its own modules.
+ */
+const server = usePostgresServer();
+
+let url: string;
+let dirA: string;
+let dirB: string;
+let nodeA: VaultProcess;
+let nodeB: VaultProcess;
+
+const ARGS = (databaseUrl: string) => [
+  '--database-url',
+  databaseUrl,
+  '--meter-stock',
+  '1',
+  '--audit-interval',
+  '3600',
+  '--pool-size',
+  '2',
+];
+
+/** Keeps only `serials` in a node's data directory and its vault.json. */
+async function keepModules(dir: string, serials: readonly string[]): Promise<void> {
+  const path = join(dir, 'vault.json');
+  const manifest = JSON.parse(await readFile(path, 'utf8')) as { modules: { serial: string }[] };
+  const others = manifest.modules.filter((m) => !serials.includes(m.serial)).map((m) => m.serial);
+  manifest.modules = manifest.modules.filter((m) => serials.includes(m.serial));
+  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+  for (const serial of others) await rm(join(dir, 'modules', serial), { recursive: true, force: true });
+}
+
+beforeAll(async () => {
+  url = await server().createDatabase('cluster');
+  dirA = await mkdtemp(join(tmpdir(), 'indicium-node-a-'));
+  dirB = join(await mkdtemp(join(tmpdir(), 'indicium-node-b-')), 'data');
+  // One ceremony for the whole cluster: a master and three clones of its MKS.
+  const first = await startVaultProcess(dirA, [...ARGS(url), '--pool-size', '4']);
+  expect(await first.stop('SIGTERM')).toBe(0);
+  await run('cp', ['-a', dirA, dirB]);
+  await keepModules(dirA, ['M0001', 'M0002']);
+  await keepModules(dirB, ['M0003', 'M0004']);
+  [nodeA, nodeB] = await Promise.all([
+    startVaultProcess(dirA, ARGS(url)),
+    startVaultProcess(dirB, ARGS(url)),
+  ]);
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.allSettled([nodeA?.stop(), nodeB?.stop()]);
+  await Promise.all(
+    [dirA, dirB].map((d) => (d === undefined ? undefined : rm(d, { recursive: true, force: true }))),
+  );
+}, 60_000);
+
+const errorOf = (answer: HttpAnswer) => answer.json<{ error: { code: string } }>().error;
+const key = () => randomBytes(12).toString('base64url');
+
+const PASSWORD = 'correct horse battery staple';
+
+/** The same web customer logged in on `node` (sessions live in the shared database). */
+async function logIn(node: VaultProcess, email: string): Promise<WebCustomer> {
+  const answer = await node.request('POST', '/v1/account/login', {
+    body: { protocol: 1, email, password: PASSWORD },
+  });
+  expect(answer.status).toBe(200);
+  const session = answer.json<{ customer: { customerId: string }; csrfToken: string }>();
+  const cookie = setCookie(answer, '__Host-indicium-session');
+  if (cookie === undefined) throw new Error('no session cookie');
+  return {
+    customerId: session.customer.customerId,
+    call: (method, path, body) =>
+      node.request(method, path, {
+        ...(body === undefined ? {} : { body }),
+        headers: {
+          cookie: `__Host-indicium-session=${cookie.value}`,
+          'x-csrf-token': session.csrfToken,
+          origin: node.url,
+        },
+      }),
+  };
+}
+
+/** A meter as the web API of `node` shows it. */
+async function meterOn(node: VaultProcess, email: string, meterId: string) {
+  const web = await logIn(node, email);
+  const meters = (await web.call('GET', '/v1/meters')).json<MetersAnswer>().meters;
+  const history = (await web.call('GET', `/v1/meters/${meterId}/history?limit=100`)).json<HistoryAnswer>();
+  return { meter: meters.find((m) => m.meterId === meterId), history: history.items };
+}
+
+/** A meter of `web` with `count` users (registered through node A) and `amountMills` bought. */
+async function meterWithUsers(web: WebCustomer, admin: string, count: number, amountMills: number) {
+  const first = await registerMeter(nodeA, web, admin);
+  await first.user.getChallenge();
+  const users = [first.user];
+  for (let i = 1; i < count; i++) {
+    await first.user.addUser(`${admin}${i}`);
+    users.push((await registerUser(nodeA, web, first.meterId, 'add-user', `${admin}${i}`)).user);
+  }
+  await buy(web, first.meterId, amountMills);
+  for (const u of users) await u.getChallenge();
+  return { meterId: first.meterId, users };
+}
+
+async function buy(web: WebCustomer, meterId: string, amountMills: number): Promise<void> {
+  const bought = await web.call('POST', `/v1/meters/${meterId}/purchases`, {
+    protocol: 1,
+    amountMills,
+    idempotencyKey: key(),
+  });
+  expect(bought.status).toBe(200);
+}
+
+interface Printed {
+  readonly meterId: string;
+  readonly indicium: string;
+  readonly ar: number;
+}
+
+/**
+ * One user's chain of Create Indicium requests, each sent to a node picked at random among
+ * `nodes()`. A request whose node died under it (no answer) is sent again, unchanged, to a live
+ * node: a committed one answers with the stored answer, an uncommitted one runs once (§4.3).
+ */
+async function printChain(
+  user: MeterUser,
+  requests: number,
+  nodes: () => readonly VaultProcess[],
+  printed: Printed[],
+): Promise<string[]> {
+  const refused: string[] = [];
+  for (let n = 0; n < requests; n++) {
+    const request = user.request({ ...TRANSACTION, postageMills: 500 });
+    let answer: HttpAnswer | undefined;
+    for (let attempt = 0; answer === undefined; attempt++) {
+      const live = nodes();
+      user.vault = live[randomInt(live.length)] as VaultProcess;
+      try {
+        answer = await user.send(request);
+      } catch (error) {
+        if (attempt > 20) throw error;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    if (answer.status === 200) {
+      const body = answer.json<CreateIndiciumAnswer>();
+      user.accept(request, body);
+      printed.push({ meterId: user.meterId, indicium: body.indicium, ar: body.ascendingRegisterMills });
+    } else {
+      refused.push(errorOf(answer).code);
+    }
+  }
+  return refused;
+}
+
+/** Every module's audit entries, as the shared database holds them. */
+async function auditLogs(): Promise<{ moduleSerial: string; entries: AuditEntry[] }[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const rows = (
+      await client.query<{ module_id: string; entry_json: string }>(
+        'SELECT module_id, entry_json FROM audit_entries ORDER BY module_id, sequence',
+      )
+    ).rows;
+    const logs = new Map<string, AuditEntry[]>();
+    for (const r of rows) logs.set(r.module_id, [...(logs.get(r.module_id) ?? []), JSON.parse(r.entry_json)]);
+    return [...logs].map(([moduleSerial, entries]) => ({ moduleSerial, entries }));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Per meter, the AR of every successful package change, in time order across all modules' logs. */
+function arNeverDecreases(logs: { entries: AuditEntry[] }[]): void {
+  const byMeter = new Map<string, { time: number; ar: number }[]>();
+  for (const entry of logs.flatMap((l) => l.entries)) {
+    const { meterId, ascendingRegisterMills } = entry.data;
+    if (entry.reasonCode !== 'OK' || meterId === undefined || ascendingRegisterMills === undefined) continue;
+    byMeter.set(meterId, [
+      ...(byMeter.get(meterId) ?? []),
+      { time: entry.time, ar: Number(ascendingRegisterMills) },
+    ]);
+  }
+  for (const [meterId, changes] of byMeter) {
+    const ars = changes.sort((a, b) => a.time - b.time).map((c) => c.ar);
+    for (let i = 1; i < ars.length; i++) {
+      expect(ars[i], `meter ${meterId}: AR went down at change ${i}`).toBeGreaterThanOrEqual(ars[i - 1] ?? 0);
+    }
+  }
+}
+
+async function expectAuditValid(): Promise<void> {
+  for (const node of [nodeA, nodeB]) {
+    const audit = await node.request('POST', '/v1/auditor/verify');
+    expect(audit.status).toBe(200);
+    expect(audit.json<{ valid: boolean }>().valid, audit.text).toBe(true);
+  }
+}
+
+describe('two vault nodes on one PostgreSQL database', () => {
+  it('run their own modules, all clones of one MKS', async () => {
+    const [a, b] = await Promise.all([
+      readFile(join(dirA, 'vault.json'), 'utf8'),
+      readFile(join(dirB, 'vault.json'), 'utf8'),
+    ]);
+    const manifestA = JSON.parse(a) as { modules: { serial: string }[]; mks: unknown };
+    const manifestB = JSON.parse(b) as { modules: { serial: string }[]; mks: unknown };
+    expect(manifestA.modules.map((m) => m.serial)).toEqual(['M0001', 'M0002']);
+    expect(manifestB.modules.map((m) => m.serial)).toEqual(['M0003', 'M0004']);
+    expect(manifestB.mks).toEqual(manifestA.mks);
+  });
+
+  it('concurrent create-indicium load on the same meters through both nodes: no meter overspent, AR + DR = control total, none lost or issued twice, audit verifies', {
+    timeout: 600_000,
+  }, async () => {
+    const carol = await signUp(nodeA, 'carol@example.test');
+    const meters = [
+      await meterWithUsers(carol, 'carol', 4, 10_000),
+      await meterWithUsers(carol, 'cara', 2, 10_000),
+    ];
+    const printed: Printed[] = [];
+    // DR 10 000 buys exactly 20 pieces of 500 per meter; 32 and 30 requests are asked for.
+    const refused = (
+      await Promise.all(
+        meters.flatMap((m) =>
+          m.users.map((u) => printChain(u, m.users.length === 4 ? 8 : 15, () => [nodeA, nodeB], printed)),
+        ),
+      )
+    ).flat();
+    expect(new Set(refused)).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+    for (const { meterId } of meters) {
+      const mine = printed.filter((p) => p.meterId === meterId);
+      expect(mine).toHaveLength(20);
+      expect(new Set(mine.map((p) => p.ar)).size).toBe(20);
+      for (const node of [nodeA, nodeB]) {
+        const { meter, history } = await meterOn(node, 'carol@example.test', meterId);
+        expect(meter).toMatchObject({
+          ascendingRegisterMills: 10_000,
+          descendingRegisterMills: 0,
+          pieceCount: 20,
+        });
+        expect(history.map((i) => i.pieceCount).sort((x, y) => x - y)).toEqual(
+          Array.from({ length: 20 }, (_, i) => i + 1),
+        );
+      }
+    }
+    expect(new Set(printed.map((p) => p.indicium)).size).toBe(printed.length);
+    await expectAuditValid();
+    const logs = await auditLogs();
+    // Both nodes' modules did the work, and the merged logs show no reused version, no falling AR.
+    expect(new Set(logs.map((l) => l.moduleSerial))).toEqual(new Set(['M0001', 'M0002', 'M0003', 'M0004']));
+    const report = verifyMeterRegisters(logs);
+    expect(report.meters).toEqual([]);
+    arNeverDecreases(logs);
+  });
+
+  it('a node SIGKILLed in the middle of the load: the other carries on; after its restart nothing is lost and no meter stays locked', {
+    timeout: 600_000,
+  }, async () => {
+    const dave = await signUp(nodeA, 'dave@example.test');
+    const meter = await meterWithUsers(dave, 'dave', 3, 15_000);
+    const printed: Printed[] = [];
+    let bAlive = true;
+    const live = () => (bAlive ? [nodeA, nodeB] : [nodeA]);
+    // 30 pieces of 500 are affordable; 3 users ask for 12 each.
+    const chains = meter.users.map((u) => printChain(u, 12, live, printed));
+    while (printed.length < 8) await new Promise((r) => setTimeout(r, 20));
+    await nodeB.stop('SIGKILL');
+    bAlive = false;
+    const refused = (await Promise.all(chains)).flat();
+    expect(new Set(refused)).toEqual(new Set(['INSUFFICIENT_FUNDS']));
+    expect(printed).toHaveLength(30);
+    expect(new Set(printed.map((p) => p.ar)).size).toBe(30);
+
+    nodeB = await startVaultProcess(dirB, ARGS(url));
+    bAlive = true;
+    expect((await meterOn(nodeB, 'dave@example.test', meter.meterId)).meter).toMatchObject({
+      ascendingRegisterMills: 15_000,
+      descendingRegisterMills: 0,
+      pieceCount: 30,
+    });
+    // No meter stays locked: the restarted node takes the same meter at once, for more pieces.
+    await buy(await logIn(nodeB, 'dave@example.test'), meter.meterId, 2_000);
+    for (const u of meter.users) {
+      u.vault = nodeB;
+      await u.getChallenge();
+    }
+    const after = (
+      await Promise.all(meter.users.map((u) => printChain(u, 2, () => [nodeB], printed)))
+    ).flat();
+    expect(after.filter((c) => c !== 'INSUFFICIENT_FUNDS')).toEqual([]);
+    expect(printed).toHaveLength(34);
+    for (const node of [nodeA, nodeB]) {
+      const { meter: seen, history } = await meterOn(node, 'dave@example.test', meter.meterId);
+      expect(seen).toMatchObject({
+        ascendingRegisterMills: 17_000,
+        descendingRegisterMills: 0,
+        pieceCount: 34,
+      });
+      expect(history.map((i) => i.pieceCount).sort((x, y) => x - y)).toEqual(
+        Array.from({ length: 34 }, (_, i) => i + 1),
+      );
+    }
+    expect(new Set(printed.map((p) => p.indicium)).size).toBe(printed.length);
+    await expectAuditValid();
+    arNeverDecreases(await auditLogs());
+  });
+});
