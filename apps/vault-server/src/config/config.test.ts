@@ -78,3 +78,25 @@ describe('loadConfig', () => {
     expectIndiciumError(() => loadConfig(argv, env, HOME), { code: 'INVALID_FIELD', field });
   });
 });
+
+describe('loadConfig: auditor and module table (DESIGN §3.5, §3.6)', () => {
+  it('audits every 300 s and stops value-bearing work at 2 inhibited modules by default; flags win', () => {
+    expect(loadConfig([], {}, HOME)).toMatchObject({ auditIntervalSeconds: 300, maxFailingModules: 2 });
+    const env = { INDICIUM_AUDIT_INTERVAL: '60', INDICIUM_MAX_FAILING_MODULES: '3' };
+    expect(loadConfig([], env, HOME)).toMatchObject({ auditIntervalSeconds: 60, maxFailingModules: 3 });
+    expect(loadConfig(['--audit-interval', '5', '--max-failing-modules', '1'], env, HOME)).toMatchObject({
+      auditIntervalSeconds: 5,
+      maxFailingModules: 1,
+    });
+  });
+
+  it.each([
+    [['--audit-interval', '4'], 'auditInterval'],
+    [['--audit-interval', '86401'], 'auditInterval'],
+    [['--audit-interval', '1m'], 'auditInterval'],
+    [['--max-failing-modules', '0'], 'maxFailingModules'],
+    [['--max-failing-modules', '65'], 'maxFailingModules'],
+  ])('refuses %j naming %s', (argv, field) => {
+    expectIndiciumError(() => loadConfig(argv, {}, HOME), { code: 'INVALID_FIELD', field });
+  });
+});
