@@ -55,6 +55,12 @@ export interface CommandSpec {
   readonly afterSelfTestFailure?: boolean;
   /** Validates the body; validation is the first step of running the command (DESIGN §3). */
   readonly request: z.ZodType;
+  /**
+   * A hand-written check of the hot commands' bodies: returns the body when `request` certainly
+   * accepts it (with the same output), else null and dispatch parses with zod for the exact error.
+   * Never more lenient than `request` (a property test against zod for each one).
+   */
+  readonly accept?: (body: unknown) => unknown;
   readonly handler: (ctx: HandlerContext, request: unknown) => Promise<HandlerOutcome> | HandlerOutcome;
 }
 
@@ -70,8 +76,9 @@ export interface CommandSpec {
  * });
  */
 export function defineCommand<S extends z.ZodType>(
-  spec: Omit<CommandSpec, 'request' | 'handler'> & {
+  spec: Omit<CommandSpec, 'request' | 'accept' | 'handler'> & {
     readonly request: S;
+    readonly accept?: (body: unknown) => z.output<S> | null;
     readonly handler: (ctx: HandlerContext, request: z.output<S>) => Promise<HandlerOutcome> | HandlerOutcome;
   },
 ): CommandSpec {

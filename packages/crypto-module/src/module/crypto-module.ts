@@ -1,9 +1,11 @@
 import { sign } from 'node:crypto';
 import {
   type AuditEntry,
+  acceptModuleRequest,
   type ErrorCode,
   IndiciumError,
   type ModuleOutcome,
+  type ModuleRequest,
   ModuleRequestSchema,
   type ModuleState,
 } from '@indicium/protocol';
@@ -145,9 +147,7 @@ export class CryptoModule {
   }
 
   async #run(raw: unknown): Promise<ModuleOutcome> {
-    const parsed = ModuleRequestSchema.safeParse(raw);
-    if (!parsed.success) throw malformed(parsed.error, 'request');
-    const request = parsed.data;
+    const request = acceptModuleRequest(raw) ?? parseRequest(raw);
     const spec = lookupCommand(this.#table, request.command);
     const hostNow = this.#options.clock();
     const now = hostNow + this.#image.sections.module.clockOffsetMs;
@@ -163,8 +163,7 @@ export class CryptoModule {
     });
     if (refusal !== null)
       throw new IndiciumError(refusal, { detail: `command ${spec.name} in state ${state}` });
-    const input = spec.request.safeParse(body);
-    if (!input.success) throw malformed(input.error, 'body');
+    const input = this.#parseBody(spec, body);
 
     const before = { current: this.#current, persistent: this.#image.persistentState };
     const draft = new SectionDraft(this.#image.sections);
@@ -174,7 +173,7 @@ export class CryptoModule {
     let outcome: HandlerOutcome;
     let next: ModuleState;
     try {
-      outcome = await spec.handler(ctx, input.data);
+      outcome = await spec.handler(ctx, input);
       // A committed refusal normally leaves the state alone, but it may name where the module goes
       // (a failed Combine: O with an MKS, else E — DESIGN §3.1).
       next =
@@ -209,6 +208,15 @@ export class CryptoModule {
     const after = hostNow + this.#image.sections.module.clockOffsetMs;
     if (active != null && officer !== null) this.#sessions.logon({ ...active, lastActivityAt: after });
     return sealed === undefined ? { ok: true, result, ...audit } : { ok: true, sealed, ...audit };
+  }
+
+  /** Step 4: the body through the spec's hand-written check when it has one, else (or if it declines) zod. */
+  #parseBody(spec: CommandSpec, body: unknown): unknown {
+    const accepted = spec.accept?.(body) ?? null;
+    if (accepted !== null) return accepted;
+    const input = spec.request.safeParse(body);
+    if (!input.success) throw malformed(input.error, 'body');
+    return input.data;
   }
 
   #context(
@@ -348,4 +356,11 @@ export class CryptoModule {
     this.#errorCode = this.#selfTestFailed ? 'MODULE_SELF_TEST_FAILED' : null;
     this.#current = this.#selfTestFailed ? 'E' : 'U';
   }
+}
+
+/** Step 0: the envelope through zod, for whatever the hand-written check declined (exact errors). */
+function parseRequest(raw: unknown): ModuleRequest {
+  const parsed = ModuleRequestSchema.safeParse(raw);
+  if (!parsed.success) throw malformed(parsed.error, 'request');
+  return parsed.data;
 }

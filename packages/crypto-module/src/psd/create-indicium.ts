@@ -1,4 +1,5 @@
 import {
+  acceptCreateIndiciumBody,
   type CanonicalInput,
   CreateIndiciumAnswerMac,
   CreateIndiciumBodySchema,
@@ -167,6 +168,7 @@ export const createIndiciumCommand: CommandSpec = definePsdCommand({
   role: 'user',
   auth: 'user-hmac',
   request: CreateIndiciumBodySchema,
+  accept: acceptCreateIndiciumBody,
   handler: (ctx, body) => createIndicium(ctx, body, 'postage'),
 });
 
@@ -177,5 +179,6 @@ export const createCorrectionIndiciumCommand: CommandSpec = definePsdCommand({
   role: 'user',
   auth: 'user-hmac',
   request: CreateIndiciumBodySchema,
+  accept: acceptCreateIndiciumBody,
   handler: (ctx, body) => createIndicium(ctx, body, 'correction'),
 });

@@ -22,6 +22,7 @@ export function definePsdCommand<S extends z.ZodType<{ checkpoint: string | null
   readonly role: CommandRole;
   readonly auth: CommandAuth;
   readonly request: S;
+  readonly accept?: (body: unknown) => z.output<S> | null;
   readonly handler: (ctx: HandlerContext, body: z.output<S>) => HandlerOutcome | Promise<HandlerOutcome>;
 }): CommandSpec {
   return defineCommand({
@@ -34,6 +35,7 @@ export function definePsdCommand<S extends z.ZodType<{ checkpoint: string | null
     audit: 'entry',
     next: stay,
     request: spec.request,
+    ...(spec.accept === undefined ? {} : { accept: spec.accept }),
     handler: (ctx, body) => {
       guardCheckpoint(checkpointSection(ctx), body.checkpoint);
       return spec.handler(ctx, body);

@@ -1,4 +1,6 @@
 /** The vault ↔ crypto-module contract (DESIGN §3): envelopes, sessions, status, audit, officer bodies. */
+export * from './accept-create-indicium-body.js';
+export * from './accept-module-request.js';
 export * from './audit-entry.js';
 export * from './module-bytes.js';
 export * from './module-commands.js';
