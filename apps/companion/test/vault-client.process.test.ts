@@ -297,6 +297,32 @@ describe('companion ↔ real vault', () => {
     expect((await history()).items.length).toBe(before + 1);
   }, 240_000);
 
+  it('a request lost before it reached the vault, then a purchase: the resend is refused, a fresh one prints', async () => {
+    await pin('mitm');
+    const before = (await history()).items.length;
+    mitm.intercept({ kind: 'drop' }, { kind: 'drop' });
+    const lost = await cli(printArgs(450), `${PASSPHRASE}\n`);
+    expect(lost.code).toBe(1);
+    expect(lost.stderr).toContain('VAULT_UNREACHABLE');
+    expect(await pendingCount()).toBe(1);
+    expect((await history()).items.length).toBe(before);
+    // The purchase moves the DR, so the pending request's registers no longer match (REGISTER_MISMATCH):
+    // the vault refuses it, which proves it made nothing, and the print starts afresh.
+    await web.call('POST', `/v1/meters/${meterId}/purchases`, {
+      protocol: 1,
+      amountMills: 1_000,
+      idempotencyKey: 'purchase-0003',
+    });
+    const files = await printed();
+    const retried = await cli(printArgs(450), `${PASSPHRASE}\n`);
+    expect(retried).toMatchObject({ code: 0 });
+    expect(retried.stderr).toMatch(/… issuing\n… challenge\n… issuing\n… verifying/);
+    expect(await pendingCount()).toBe(0);
+    expect((await history()).items.length).toBe(before + 1);
+    expect((await printed()).filter((f) => !files.includes(f))).toHaveLength(1);
+    await pin('direct');
+  }, 240_000);
+
   it("a refusal the vault sends (more postage than the meter holds) is the vault's code; nothing pending or printed", async () => {
     await pin('direct');
     const files = await printed();

@@ -168,6 +168,7 @@ export async function signUpCustomer(
 /** What the man in the middle does with the vault's answer to one request. */
 export type Interception = { readonly path?: string } & (
   | { readonly kind: 'cut' }
+  | { readonly kind: 'drop' }
   | {
       readonly kind: 'rewrite';
       readonly rewrite: (answer: Record<string, unknown>) => Record<string, unknown>;
@@ -179,7 +180,7 @@ export type Interception = { readonly path?: string } & (
  * every request to the real vault and waits for the vault's whole answer — so whatever the vault
  * commits is committed — then delivers it, or, for the next intercepted create-indicium answers,
  * drops the connection instead (a failure in transit) or rewrites the JSON (an attacker who got
- * past TLS). Everything else is relayed unchanged.
+ * past TLS). `drop` loses the request itself, before the vault sees it. Everything else is relayed unchanged.
  */
 export async function startMitm(
   vault: RealVault,
@@ -197,13 +198,25 @@ export async function startMitm(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const raw = Buffer.concat(chunks);
+      // 'drop': the request is lost on the way; the vault never sees it.
+      const dropAt = queue.findIndex(
+        (i) => i.kind === 'drop' && (i.path ?? '/v1/psd/create-indicium') === req.url,
+      );
+      if (dropAt >= 0) {
+        queue.splice(dropAt, 1);
+        intercepted += 1;
+        req.socket.destroy();
+        return;
+      }
       const answer = await send(vault.url, vault.devCaPem, req.method ?? 'GET', req.url ?? '/', {
         ...(raw.length === 0 ? {} : { raw }),
         headers:
           req.headers['content-type'] === undefined ? {} : { 'content-type': req.headers['content-type'] },
       });
       // Each interception applies to the next successful answer on its path (default: Create Indicium).
-      const at = queue.findIndex((i) => (i.path ?? '/v1/psd/create-indicium') === req.url);
+      const at = queue.findIndex(
+        (i) => i.kind !== 'drop' && (i.path ?? '/v1/psd/create-indicium') === req.url,
+      );
       const next = at >= 0 && answer.status === 200 ? queue.splice(at, 1)[0] : undefined;
       if (next !== undefined) intercepted += 1;
       if (next?.kind === 'cut') {

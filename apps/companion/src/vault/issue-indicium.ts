@@ -66,18 +66,23 @@ export async function issueIndicium(
   try {
     const earlier = await deps.pending.get(request.meterId, request.userId);
     if (earlier !== undefined) {
-      const settled = await settle(deps, context, earlier, record);
-      if (sameTransaction(earlier.transaction, transaction)) return settled.issued;
-      // An earlier print failed in transit and this one asks for something else: that indicium
-      // exists and is paid for, so it goes to the journal (reprintable), and this print goes on.
-      record = settled.record;
-      await (await deps.journal()).recordIssued({
-        meterId: request.meterId,
-        userId: request.userId,
-        requestMac: settled.issued.requestMac,
-        indicium: settled.issued.indicium,
-        medium: 'letter',
-      });
+      const settled = await settleEarlier(deps, context, earlier, record);
+      if (settled === null) {
+        // The vault refused it, so it never made an indicium (settle forgot it): start afresh.
+        record = { ...record, moduleChallenge: null };
+      } else {
+        if (sameTransaction(earlier.transaction, transaction)) return settled.issued;
+        // An earlier print failed in transit and this one asks for something else: that indicium
+        // exists and is paid for, so it goes to the journal (reprintable), and this print goes on.
+        record = settled.record;
+        await (await deps.journal()).recordIssued({
+          meterId: request.meterId,
+          userId: request.userId,
+          requestMac: settled.issued.requestMac,
+          indicium: settled.issued.indicium,
+          medium: 'letter',
+        });
+      }
     }
     for (let attempt = 1; ; attempt += 1) {
       if (record.moduleChallenge === null) record = await getChallenge(deps, context, record);
@@ -101,6 +106,24 @@ export async function issueIndicium(
     }
   } finally {
     record.hmk.fill(0);
+  }
+}
+
+/**
+ * Sends a request left pending by an earlier print. Null when the vault refuses it outright: it was
+ * never committed (a committed one returns its stored answer), so there is nothing to settle.
+ */
+async function settleEarlier(
+  deps: IssueDeps,
+  context: VaultCallContext,
+  earlier: CreateIndiciumRequest,
+  record: MeterUserSecrets,
+): Promise<{ issued: IssuedIndicium; record: MeterUserSecrets } | null> {
+  try {
+    return await settle(deps, context, earlier, record);
+  } catch (error) {
+    if (isVaultRefusal(error) && !MAYBE_COMMITTED.has(error.code)) return null;
+    throw error;
   }
 }
 
