@@ -1,7 +1,6 @@
 import { IndiciumError } from '@indicium/protocol';
 import { z } from 'zod';
 import { type Address, addressSchema } from './address-schema.js';
-import { dataMatrixPngOf } from './data-matrix-png.js';
 import { encodeDataMatrix } from './data-matrix-symbol.js';
 import { layoutPage } from './layout-page.js';
 import { type MediumId, mediumSpec } from './media-table.js';
@@ -33,9 +32,6 @@ export interface RenderRequest {
   readonly from?: Address | undefined;
   readonly to?: Address | undefined;
 }
-
-/** Pixels per module of the PNG placed in the PDF: 8 px for 0.025 in is 320 dpi, as fine as most printers. */
-const PDF_SYMBOL_PIXELS_PER_MODULE = 8;
 
 /**
  * Renders an indicium for printing (DESIGN §5 "Printed form", §7): a PDF of the medium's exact size,
@@ -69,13 +65,8 @@ export async function renderIndicium(request: RenderRequest): Promise<Uint8Array
   const symbol = encodeDataMatrix(bytes);
   const layout = layoutPage({ medium, fields, symbol, from, to });
   switch (format) {
-    case 'pdf': {
-      const png = await dataMatrixPngOf(bytes, {
-        pixelsPerModule: PDF_SYMBOL_PIXELS_PER_MODULE,
-        quietZoneModules: 0,
-      });
-      return renderPdf(layout, png, `Indicium ${fields.mailingDate} ${medium.title}`);
-    }
+    case 'pdf':
+      return renderPdf(layout, `Indicium ${fields.mailingDate} ${medium.title}`);
     case 'png':
       return renderPng(layout);
     case 'zpl':

@@ -4,12 +4,13 @@ import { PDF_FONTS } from './text-metrics.js';
 
 /**
  * Draws a laid-out page as a one-page PDF of exactly the medium's size (DESIGN §5 "Printed form").
- * The Data Matrix goes in as the PNG bwip-js made, one image pixel grid per module, placed at the
- * layout's module size; text uses the PDF standard fonts, so nothing is embedded but the symbol.
- *
- * `symbolPng` must be the layout's symbol without quiet zone (the page is white around it).
+ * The Data Matrix is drawn as vector squares from the layout's module grid, one path filled once,
+ * so every module is exactly `modulePt` at any printer resolution; text uses the PDF standard
+ * fonts, so nothing is embedded. (It used to be a PNG from bwip-js: a second encoding of the
+ * symbol, a canvas raster, a deflate, and pdfkit inflating it again — most of a print's render
+ * time; see docs/performance.md.)
  */
-export function renderPdf(layout: PageLayout, symbolPng: Uint8Array, title: string): Promise<Uint8Array> {
+export function renderPdf(layout: PageLayout, title: string): Promise<Uint8Array> {
   const doc = new PDFDocument({
     size: [layout.widthPt, layout.heightPt],
     margin: 0,
@@ -43,8 +44,21 @@ export function renderPdf(layout: PageLayout, symbolPng: Uint8Array, title: stri
           .restore();
         break;
       case 'symbol': {
-        const side = mark.symbol.size * mark.modulePt;
-        doc.image(Buffer.from(symbolPng), mark.x, mark.y, { width: side, height: side });
+        // One rectangle per horizontal run of dark modules, all in one path filled once: touching
+        // rectangles of one path leave no hairline seams when a printer driver rasterises them.
+        const { dark, size } = mark.symbol;
+        const m = mark.modulePt;
+        for (let row = 0; row < size; row++) {
+          const cells = dark[row] ?? [];
+          for (let col = 0; col < size; col++) {
+            if (cells[col] !== true) continue;
+            let end = col;
+            while (end + 1 < size && cells[end + 1] === true) end++;
+            doc.rect(mark.x + col * m, mark.y + row * m, (end - col + 1) * m, m);
+            col = end;
+          }
+        }
+        doc.fill('black');
         break;
       }
     }
