@@ -164,7 +164,14 @@ export function HistoryPage() {
 
       <h2>Refund</h2>
       <form onSubmit={refund} aria-busy={busy}>
-        <p>Ask the provider to refund the meter's unused balance.</p>
+        <p>
+          Ask the provider to refund the meter's unused balance. The meter is then withdrawn and prints no
+          more postage.
+        </p>
+        <div className="field field-check">
+          <input id="refund-confirm" name="refundConfirm" type="checkbox" required />
+          <label htmlFor="refund-confirm">I understand that the meter will be withdrawn</label>
+        </div>
         <TextField
           label="Refund date"
           name="refundDate"

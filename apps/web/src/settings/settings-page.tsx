@@ -28,13 +28,17 @@ export function SettingsPage() {
     setSaved(true);
   };
 
-  const printerOptions = [
-    { value: '', label: "The companion's default printer" },
-    ...(printers ?? []).map((p) => ({
-      value: p.printerId,
-      label: `${p.name}${p.isDefault ? ' (default)' : ''}`,
-    })),
-  ];
+  const listed = (printers ?? []).map((p) => ({
+    value: p.printerId,
+    label: `${p.name}${p.isDefault ? ' (default)' : ''}`,
+  }));
+  // Until the companion answers (or if it no longer lists it), keep the saved printer selectable,
+  // so that the select shows what is saved and saving again does not silently change it.
+  const savedOption =
+    settings.printerId !== '' && !listed.some((o) => o.value === settings.printerId)
+      ? [{ value: settings.printerId, label: `${settings.printerId} (saved)` }]
+      : [];
+  const printerOptions = [{ value: '', label: "The companion's default printer" }, ...listed, ...savedOption];
   return (
     <section>
       <PageHeading>Printer and medium</PageHeading>
