@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 
 export interface BenchOptions {
@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly handshakePerRequest: boolean;
   /** Write V8 CPU profiles of the vault's threads here. */
   readonly cpuProfDir: string | null;
+  /** Where the vault's temporary data folder is made (a tmpfs here shows what fsync costs). */
+  readonly dataBase: string;
 }
 
 const HELP = `npm run bench -- [options]
@@ -29,6 +31,8 @@ const HELP = `npm run bench -- [options]
   --database-url URL        run the vault on this PostgreSQL database
   --handshake-per-request   a fresh TLS connection per request (default: one kept per companion)
   --cpu-prof DIR            write V8 CPU profiles of the vault's threads into DIR
+  --data-base DIR           make the vault's temporary data folder in DIR (default: the OS temp
+                            folder; a tmpfs such as /dev/shm shows what the syncs cost)
   --out DIR                 where the SVG chart and JSON go (default bench/results)
   --json                    print one JSON object as the last line
 `;
@@ -50,6 +54,7 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
       'database-url': { type: 'string' },
       'handshake-per-request': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
+      'data-base': { type: 'string' },
       out: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -82,5 +87,6 @@ export function parseBenchOptions(argv: readonly string[], defaultOutDir: string
     outDir: values.out ?? defaultOutDir,
     handshakePerRequest: values['handshake-per-request'] === true,
     cpuProfDir: values['cpu-prof'] ?? null,
+    dataBase: values['data-base'] ?? tmpdir(),
   };
 }

@@ -1,5 +1,4 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetersAnswer } from '@indicium/protocol';
 import { startVaultProcess, type VaultProcess } from '../apps/vault-server/src/http/testing/vault-process.js';
@@ -80,7 +79,7 @@ async function main(): Promise<void> {
   const options = parseBenchOptions(process.argv.slice(2), join(import.meta.dirname, 'results'));
   const duration = options.durationSeconds * 1000;
   const postgres = options.postgres && options.databaseUrl === null ? await startPostgresTestServer() : null;
-  const dataDir = await mkdtemp(join(tmpdir(), 'indicium-bench-'));
+  const dataDir = await mkdtemp(join(options.dataBase, 'indicium-bench-'));
   let vault: VaultProcess | null = null;
   let fleet: Fleet | null = null;
   try {
