@@ -6,6 +6,8 @@ import { axeCheck } from '../src/harness/axe-check.js';
 import { decodePrintedPdf } from '../src/harness/decode-printed-pdf.js';
 import { type E2eWorld, openE2eWorld } from '../src/harness/e2e-world.js';
 import type { InstalledCompanion } from '../src/harness/install-companion.js';
+import { DEMO_MAIN } from '../src/harness/repo-paths.js';
+import { nodeTs, runProgram } from '../src/harness/run-program.js';
 import { serveWebCopies, type WebCopies } from '../src/harness/serve-web-copy.js';
 import { vaultFetch } from '../src/harness/start-vault.js';
 
@@ -361,5 +363,39 @@ describe('pages that must not reach the companion (issue 7 test 3)', () => {
     expect(logAfter.slice(logBefore.length)).not.toContain(copies.otherHttpsOrigin);
     expect(logAfter.slice(logBefore.length)).not.toContain(copies.plainHttpOrigin);
     expect(await pdfCount()).toBe(pdfsBefore);
+  });
+});
+
+describe('npm run demo against this running vault (issue 7)', () => {
+  it('prints a #10 envelope in its own browser and ends with one JSON line', async () => {
+    const { stdout } = await runProgram(
+      process.execPath,
+      [
+        ...nodeTs(),
+        DEMO_MAIN,
+        '--vault',
+        world.vault.url,
+        '--tls-ca',
+        world.vault.tlsCaFile,
+        '--out',
+        world.root,
+      ],
+      { timeoutMs: 300_000 },
+    );
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    const result = JSON.parse(last) as {
+      pdf: string;
+      indiciumHex: string;
+      vault: string;
+      postageMills: number;
+    };
+    expect(result).toEqual({
+      pdf: join(world.root, 'indicium-envelope-10.pdf'),
+      indiciumHex: expect.stringMatching(/^[0-9a-f]{228}$/),
+      vault: world.vault.url,
+      postageMills: 740,
+    });
+    const decoded = await decodePrintedPdf(result.pdf, world.root);
+    expect(decoded.toString('hex')).toBe(result.indiciumHex);
   });
 });

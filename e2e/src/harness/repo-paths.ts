@@ -16,3 +16,5 @@ export const REPORT_DIR = at('e2e/report');
 export const CHROMIUM = '/usr/bin/chromium';
 /** The extension's development id, fixed by its manifest key (apps/extension README). */
 export const EXTENSION_ID = 'cgmdonginiikpoindfahfnaokakjjmln';
+/** `npm run demo`'s program. */
+export const DEMO_MAIN = at('e2e/src/demo.main.ts');
