@@ -33,6 +33,9 @@ describe('setupStepFor (DESIGN §8: the wizard tells the states apart)', () => {
     const [command] = setupStepFor('no-companion', ORIGIN).commands;
     expect(command).toContain('install');
     expect(command).toContain(`--origin ${ORIGIN}`);
+    expect(command).toContain(`--vault ${ORIGIN}`);
+    // The postal CA is pinned by a fingerprint given out of band, never one this page supplies.
+    expect(command).toContain('--ca-fingerprint <postal CA SHA-256 fingerprint>');
     expect(setupStepFor('no-companion', 'https://meter.example').commands[0]).toContain(
       '--origin https://meter.example',
     );

@@ -39,9 +39,10 @@ export function setupStepFor(state: SetupStateName, origin: string): SetupStep {
       return {
         title: 'Install the Indicium companion',
         explanation:
-          'The extension is here, but the companion program it talks to is not installed or could not start. Install it for this site, restart the browser, then reload this page.',
+          "The extension is here, but the companion program it talks to is not installed or could not start. Install it for this site, pinning the vault's postal CA by the fingerprint your provider gave you (never one read from this page), restart the browser, then reload this page.",
         commands: [
-          `node apps/companion/bin/companion.mjs install --extension-id ${DEVELOPMENT_EXTENSION_ID} --origin ${origin} --vault ${origin}`,
+          `node apps/companion/bin/companion.mjs install --extension-id ${DEVELOPMENT_EXTENSION_ID} --origin ${origin} --vault ${origin} --ca-fingerprint <postal CA SHA-256 fingerprint>`,
+          'Development vault on this computer: add --tls-ca ~/.indicium/vault/tls/dev-ca.cert.pem',
         ],
         action: 'reload',
         done: false,
