@@ -1,6 +1,6 @@
 import { createHmac, createSecretKey, hkdfSync, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { canonicalLayout, IndiciumError } from '@indicium/protocol';
-import { fastEncode } from '../psd/package/fast-canonical.js';
+import { fastEncodeFramed } from '../psd/package/fast-canonical.js';
 import { readLayout } from '../psd/package/read-layout.js';
 
 /**
@@ -61,9 +61,11 @@ export function checkpointKey(registrationKey: KeyObject): KeyObject {
 }
 
 export function encodeCheckpoint(record: CheckpointRecord, key: KeyObject): string {
-  const bytes = fastEncode(CheckpointLayout, record);
-  const mac = createHmac('sha256', key).update(bytes).digest();
-  return Buffer.concat([bytes, mac]).toString('base64');
+  // One buffer: the record, then its MAC written into the room left after it.
+  const out = fastEncodeFramed(CheckpointLayout, record, 0, MAC_LENGTH);
+  const signed = out.length - MAC_LENGTH;
+  createHmac('sha256', key).update(out.subarray(0, signed)).digest().copy(out, signed);
+  return out.toString('base64');
 }
 
 /** Reads a record and checks its MAC; anything else is CHECKPOINT_MISMATCH. */

@@ -1,3 +1,4 @@
+import { imageJson } from './image-json.js';
 import type { NvmImage } from './nvm-image.js';
 import { checkImage } from './nvm-seal.js';
 import type { NvmStore } from './nvm-store.js';
@@ -18,7 +19,7 @@ export class MemoryNvmStore implements NvmStore {
   }
 
   async save(image: NvmImage): Promise<void> {
-    this.#text = JSON.stringify(image);
+    this.#text = imageJson(image);
     this.writes++;
   }
 

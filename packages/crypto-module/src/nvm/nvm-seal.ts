@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto';
 import { canonicalLayout, IndiciumError, MODULE_STATES } from '@indicium/protocol';
+import { imageJson } from './image-json.js';
 import { NVM_FORMAT_VERSION, type NvmImage } from './nvm-image.js';
 
 /**
@@ -41,7 +42,7 @@ export function sealNvm(image: NvmImage, storageKey: KeyObject, moduleSerial: st
   const nonce = randomBytes(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', storageKey, nonce);
   cipher.setAAD(aad(moduleSerial, head));
-  const body = Buffer.concat([cipher.update(JSON.stringify(image), 'utf8'), cipher.final()]);
+  const body = Buffer.concat([cipher.update(imageJson(image), 'utf8'), cipher.final()]);
   return new Uint8Array(Buffer.concat([head, nonce, body, cipher.getAuthTag()]));
 }
 

@@ -7,7 +7,6 @@ import {
   IndiciumError,
   MAX_PIECE_COUNT,
   PROTOCOL_VERSION,
-  toBase64,
 } from '@indicium/protocol';
 import type { z } from 'zod';
 import { checkpointSection } from '../checkpoints/checkpoint-section.js';
@@ -30,6 +29,11 @@ import { readSecrets } from './package-secrets.js';
 import { signIndicium } from './sign-indicium.js';
 
 type Body = z.output<typeof CreateIndiciumBodySchema>;
+
+/** The protocol's `toBase64` text (canonical, padded), by Node's encoder: no per-byte string building. */
+function base64Of(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
 
 /**
  * Create Indicium and Create Correction Indicium (DESIGN §4.3; seed: the correction "operates
@@ -149,9 +153,9 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
         protocol: PROTOCOL_VERSION,
         meterId: pkg.meterId,
         userId: user.userId,
-        indicium: toBase64(indicium),
+        indicium: base64Of(indicium),
         clientChallenge: request.clientChallenge,
-        moduleChallenge: toBase64(moduleChallenge),
+        moduleChallenge: base64Of(moduleChallenge),
         ascendingRegisterMills: moved.ascendingRegister,
         descendingRegisterMills: moved.descendingRegister,
         mac: mac.toString('base64'),

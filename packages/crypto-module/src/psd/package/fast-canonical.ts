@@ -148,6 +148,20 @@ export function fastEncode<S extends Record<string, CanonicalFieldType>>(
   layout: CanonicalLayout<S>,
   input: CanonicalInput<S>,
 ): Buffer {
+  return fastEncodeFramed(layout, input, 0, 0);
+}
+
+/**
+ * `layout.encode(input)` at offset `before` of a buffer with `after` more bytes at the end, for a
+ * caller that frames the encoding (the PSD package: magic and header before, MAC after) without
+ * copying it again. The frame bytes are not initialised: the caller writes every one.
+ */
+export function fastEncodeFramed<S extends Record<string, CanonicalFieldType>>(
+  layout: CanonicalLayout<S>,
+  input: CanonicalInput<S>,
+  before: number,
+  after: number,
+): Buffer {
   const p = prepare(layout as unknown as Layout);
   const record = input as Record<string, unknown>;
   const sizes = new Array<number>(p.fields.length);
@@ -158,9 +172,9 @@ export function fastEncode<S extends Record<string, CanonicalFieldType>>(
     sizes[i] = size;
     total += size;
   }
-  const out = Buffer.allocUnsafe(total);
-  p.head.copy(out, 0);
-  let pos = p.head.length;
+  const out = Buffer.allocUnsafe(before + total + after);
+  p.head.copy(out, before);
+  let pos = before + p.head.length;
   for (let i = 0; i < p.fields.length; i++) {
     const plan = p.fields[i] as FieldPlan;
     pos = writeField(out, pos, plan, record[plan.name], sizes[i] as number);

@@ -1,5 +1,5 @@
 import { IndiciumError, PSD_PRIVILEGES, PSD_STATES, PSD_USER_ROLES, type PsdState } from '@indicium/protocol';
-import { fastEncode } from './fast-canonical.js';
+import { fastEncode, fastEncodeFramed } from './fast-canonical.js';
 import { PackageBodyLayout, PackageHeaderLayout, PackageUserLayout } from './package-layouts.js';
 import type { PsdPackage, PsdPackageBody, PsdPackageHeader, PsdUser } from './psd-package.js';
 import { readLayout } from './read-layout.js';
@@ -77,18 +77,24 @@ function encodeUser(user: PsdUser): Uint8Array {
   return fastEncode(PackageUserLayout, user);
 }
 
-/** The bytes the MAC covers: magic, header, body (the caller appends the MAC). */
-export function encodeSignedPart(pkg: PsdPackage): Uint8Array {
+/**
+ * The bytes the MAC covers: magic, header, body — followed by `macRoom` bytes left for the MAC,
+ * which the caller fills (one buffer for the whole package, nothing copied twice).
+ */
+export function encodeSignedPart(pkg: PsdPackage, macRoom = 0): Buffer {
   const header = fastEncode(PackageHeaderLayout, pkg);
-  const body = fastEncode(PackageBodyLayout, { ...pkg, users: pkg.users.map(encodeUser) });
   if (header.length > 0xffff)
     throw new IndiciumError('LIMIT_EXCEEDED', { field: 'package', detail: 'header' });
-  const out = new Uint8Array(6 + header.length + 4 + body.length);
-  const view = new DataView(out.buffer);
+  const bodyAt = 6 + header.length + 4;
+  const out = fastEncodeFramed(
+    PackageBodyLayout,
+    { ...pkg, users: pkg.users.map(encodeUser) },
+    bodyAt,
+    macRoom,
+  );
   out.set(PACKAGE_MAGIC, 0);
-  view.setUint16(4, header.length);
-  out.set(header, 6);
-  view.setUint32(6 + header.length, body.length);
-  out.set(body, 10 + header.length);
+  out.writeUInt16BE(header.length, 4);
+  header.copy(out, 6);
+  out.writeUInt32BE(out.length - macRoom - bodyAt, 6 + header.length);
   return out;
 }

@@ -1,0 +1,49 @@
+import type { NvmImage } from './nvm-image.js';
+
+/** JSON text of sections already written, by the section value (sections are immutable values). */
+const sectionText = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(image)`, character for character, without re-serialising sections that did not
+ * change: a command replaces the sections it changes (`SectionDraft`), so a section object seen
+ * before has the same text. Create Indicium changes only the checkpoints and the audit head, and
+ * every PSD command writes NVM (DESIGN §3.6), so this is most of an NVM write's work. A cached
+ * section is frozen, so an in-place change (a bug: sections are replaced, never edited) throws
+ * instead of leaving stale text. `image-json.test.ts` compares with `JSON.stringify`.
+ */
+export function imageJson(image: NvmImage): string {
+  return objectJson(image as unknown as Record<string, unknown>, (key, value) =>
+    key === 'sections' && isRecord(value)
+      ? objectJson(value, (_, section) => (isRecord(section) ? cachedJson(section) : JSON.stringify(section)))
+      : JSON.stringify(value),
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !('toJSON' in value);
+}
+
+function cachedJson(section: Record<string, unknown>): string {
+  let text = sectionText.get(section);
+  if (text === undefined) {
+    text = JSON.stringify(section);
+    Object.freeze(section);
+    sectionText.set(section, text);
+  }
+  return text;
+}
+
+/** One object's JSON as JSON.stringify writes it (own enumerable keys in order, undefined skipped). */
+function objectJson(
+  object: Record<string, unknown>,
+  valueJson: (key: string, value: unknown) => string | undefined,
+): string {
+  let out = '{';
+  for (const key of Object.keys(object)) {
+    const text = valueJson(key, object[key]);
+    if (text === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${text}`;
+  }
+  return `${out}}`;
+}
