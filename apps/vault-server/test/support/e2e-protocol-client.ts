@@ -1,10 +1,10 @@
 import {
   constants,
-  createHash,
   createHmac,
   createPublicKey,
   publicEncrypt,
   randomBytes,
+  scryptSync,
   timingSafeEqual,
   verify,
   X509Certificate,
@@ -23,6 +23,8 @@ import {
   type GetChallengeRequest,
   GetChallengeRequestMac,
   layoutBytesOf,
+  PASSPHRASE_HASH_SALT_LABEL,
+  PASSPHRASE_HASH_SCRYPT,
   type PsdUserAdminAnswer,
   type PsdUserAdminRequest,
   PsdUserAdminRequestMac,
@@ -113,6 +115,13 @@ export function verifyRegistrationChallenge(
   if (!ok) throw new Error('registration challenge signature does not verify');
 }
 
+/** The companion's passphrase hash (protocol: scrypt, salt = label ‖ 0 ‖ meter id ‖ 0 ‖ user id). */
+function passphraseHash(passphrase: string, meterId: string, userId: string): Uint8Array {
+  const salt = Buffer.from(`${PASSPHRASE_HASH_SALT_LABEL}\0${meterId}\0${userId}`, 'utf8');
+  const { N, r, p } = PASSPHRASE_HASH_SCRYPT;
+  return scryptSync(passphrase.normalize('NFC'), salt, 32, { N, r, p, maxmem: 64 * 1024 * 1024 });
+}
+
 /** Step 3 of §4.2: HMK and passphrase hash, RSA-OAEP-SHA-256 to the client-secret key. */
 export function encryptSecrets(
   bundle: RegistrationKeyBundle,
@@ -133,7 +142,7 @@ export function encryptSecrets(
     userId: fields.userId,
     hmk: fields.hmk,
     challenge: fromBase64(fields.challenge),
-    passphraseHash: createHash('sha256').update(fields.passphrase).digest(),
+    passphraseHash: passphraseHash(fields.passphrase, fields.meterId, fields.userId),
   });
   const key = createPublicKey({
     key: Buffer.from(fromBase64(bundle.clientSecretPublicKey)),
