@@ -101,7 +101,11 @@ function writeScalar(out: Buffer, at: number, base: Base, value: unknown): numbe
     case 'uint':
       out[at] = CanonicalTag.uint;
       out.writeUInt32BE(8, at + 1);
-      out.writeBigUInt64BE(BigInt(value as number | bigint), at + 5);
+      if (typeof value === 'number') {
+        // A safe integer (checked by scalarSize) as two 32-bit halves: no BigInt per field.
+        out.writeUInt32BE(Math.floor(value / 0x1_0000_0000), at + 5);
+        out.writeUInt32BE(value >>> 0, at + 9);
+      } else out.writeBigUInt64BE(value as bigint, at + 5);
       return at + 13;
     case 'bool':
       out[at] = CanonicalTag.bool;
