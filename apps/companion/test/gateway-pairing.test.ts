@@ -73,7 +73,7 @@ function startCli(dataDir: string, args: string[]) {
 const cli = (dataDir: string, args: string[]) => startCli(dataDir, args).done;
 
 async function waitFor<T>(probe: () => T | null | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 400; i += 1) {
+  for (let i = 0; i < 2400; i += 1) {
     const value = probe();
     if (value !== null && value !== undefined) return value;
     await new Promise((r) => setTimeout(r, 25));
@@ -126,7 +126,11 @@ async function pairInterface(
 }
 
 /** A page call forwarded by an interface companion, as its native host would (DESIGN §9). */
-async function forward(dir: string, type: 'status' | 'printers' | 'unlock' | 'history', payload: object) {
+async function forward(
+  dir: string,
+  type: 'status' | 'printers' | 'unlock' | 'history' | 'print',
+  payload: object,
+) {
   const table = await interfaceCallTable(dir, { ...emptyConfig(), origins: [ORIGIN] });
   if (table === undefined) throw new Error('not an interface');
   const handler = table[type] as unknown as (p: object, c: CallContext) => Promise<unknown>;
@@ -386,6 +390,40 @@ describe('the channel to the gateway', () => {
     } finally {
       await impostor.close();
     }
+  }, 60_000);
+
+  it('a print to a printer this machine does not have is PRINTER_NOT_FOUND before anything is forwarded', async () => {
+    const dir = join(root, 'ada');
+    const ada = (await readInterfaceSetup(dir)) as InterfaceSetup;
+    const offline = await newInterfaceDir('offline');
+    await copyIdentity(dir, offline);
+    // The gateway is unreachable here, so a forwarded call could only be GATEWAY_UNREACHABLE.
+    await writeInterfaceSetup(offline, { ...ada, gateway: { ...ada.gateway, port: await freePort() } });
+    const print = {
+      meterId: METER,
+      userId: 'ada',
+      transaction: {
+        kind: 'postage',
+        postageMills: 100,
+        mailingDate: '2026-11-26',
+        rateCategory: 'FCLT',
+        originZip: '10001',
+        destinationZip: null,
+      },
+      medium: 'label-4x6',
+      printerId: 'folder:nowhere',
+      sender: null,
+      recipient: null,
+    };
+    expect(await refusal(forward(offline, 'print', print))).toMatchObject({
+      code: 'PRINTER_NOT_FOUND',
+      field: 'printerId',
+    });
+    expect(
+      await refusal(forward(offline, 'print', { ...print, printerId: 'gateway:cups:Office' })),
+    ).toMatchObject({
+      code: 'GATEWAY_UNREACHABLE',
+    });
   }, 60_000);
 
   it('a gateway that is away or silent is GATEWAY_UNREACHABLE, with the reason', async () => {

@@ -92,7 +92,14 @@ export function buildOfficeCallTable(call: OfficeCall): PageCallTable {
     history: async ({ meterId, limit }) => {
       const journal = await deps.journal();
       const mine = (await journal.list({ meterId, limit: 100 })).filter((e) => e.userId === user.userId);
-      return { items: mine.slice(0, limit).map(toHistoryItem) };
+      // The office view (DESIGN §9): whose piece it is and which printer it went to.
+      return {
+        items: mine.slice(0, limit).map((entry) => ({
+          ...toHistoryItem(entry),
+          userId: entry.userId,
+          printerId: entry.printerId === null ? null : printerOf(entry),
+        })),
+      };
     },
     reprint: async (payload, context) => {
       requireUnlocked();

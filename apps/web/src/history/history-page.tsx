@@ -10,6 +10,7 @@ import { useMeters } from '../app/use-meters.js';
 import { localIsoDate } from '../print/bytes-hex.js';
 import { loadPrintSettings } from '../settings/print-settings.js';
 import { canReprint } from './can-reprint.js';
+import { describePrinter } from './describe-printer.js';
 
 type JournalItem = PageCallAnswer<'history'>['items'][number];
 
@@ -46,6 +47,9 @@ export function HistoryPage() {
   useEffect(() => {
     void load();
   }, [load]);
+
+  // Through an office gateway (DESIGN §9) the journal says whose piece it is and where it printed.
+  const office = journal?.some((item) => item.userId !== undefined) ?? false;
 
   const act = async (run: () => Promise<string>) => {
     setBusy(true);
@@ -94,18 +98,28 @@ export function HistoryPage() {
       </div>
       <ErrorNotice error={error} />
 
-      <h2>Printed on this computer</h2>
+      <h2>{office ? 'Printed through the office gateway' : 'Printed on this computer'}</h2>
       {journal === null || journal.length === 0 ? (
         <p>No indicium in this computer's journal.</p>
       ) : (
         <table>
-          <caption>This computer's journal, newest first</caption>
+          <caption>
+            {office
+              ? "Your pieces in the office gateway's journal, newest first"
+              : "This computer's journal, newest first"}
+          </caption>
           <thead>
             <tr>
               <th scope="col">Indicium</th>
               <th scope="col">Mailing date</th>
               <th scope="col">Postage</th>
               <th scope="col">Status</th>
+              {office ? (
+                <>
+                  <th scope="col">User</th>
+                  <th scope="col">Printer</th>
+                </>
+              ) : null}
               <th scope="col">Action</th>
             </tr>
           </thead>
@@ -118,6 +132,12 @@ export function HistoryPage() {
                 <td>{item.mailingDate}</td>
                 <td>{formatMills(item.postageMills)}</td>
                 <td>{item.status}</td>
+                {office ? (
+                  <>
+                    <td>{item.userId ?? ''}</td>
+                    <td>{describePrinter(item.printerId ?? null)}</td>
+                  </>
+                ) : null}
                 <td>
                   {canReprint(item) ? (
                     <button type="button" disabled={busy} onClick={() => void reprint(item)}>

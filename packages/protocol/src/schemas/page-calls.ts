@@ -54,6 +54,10 @@ const IndiciumRecordSchema = z.strictObject({
   destinationZip: ZipSchema.nullable(),
   /** Issued but never printed pieces may be printed once more; printed ones never again (§7). */
   status: z.enum(['issued', 'printed', 'print-failed', 'refunded']),
+  /** Through an office gateway (§9): the meter user who printed it; absent on a companion of one's own. */
+  userId: MeterUserIdSchema.optional(),
+  /** Through an office gateway (§9): where the job went, `gateway:<printer>` or `interface:<machine>`. */
+  printerId: z.string().min(1).max(200).nullable().optional(),
 });
 
 const PrinterIdSchema = z.string().min(1).max(128);
