@@ -280,6 +280,23 @@ describe('the value path over real HTTPS', () => {
     expect(history.items.map((i) => i.pieceCount).sort((a, b) => a - b)).toEqual(
       Array.from({ length: 20 }, (_, i) => i + 1),
     );
+    // Paged newest first: three pages of at most 8, no overlap, no gap.
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor === null ? '' : `&before=${cursor}`;
+      const page = (
+        await carol.call('GET', `/v1/meters/${admin.meterId}/history?limit=8${query}`)
+      ).json<HistoryAnswer>();
+      expect(page.items.length).toBeLessThanOrEqual(8);
+      seen.push(...page.items.map((i) => i.pieceCount));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    // Newest first by commit time (pieces committed in the same millisecond may tie).
+    expect([...seen].sort((a, b) => b - a)).toEqual(Array.from({ length: 20 }, (_, i) => 20 - i));
+    expect(seen[0]).toBeGreaterThan(seen.at(-1) ?? 0);
+    const badCursor = await carol.call('GET', `/v1/meters/${admin.meterId}/history?before=AAAA`);
+    expect(badCursor.status).toBe(400);
     const audit = await vault.request('POST', '/v1/auditor/verify');
     expect(audit.json<{ valid: boolean }>().valid).toBe(true);
   }, 180_000);
