@@ -59,6 +59,24 @@ describe('the provider’s record of a meter (DESIGN §4.4 control total)', () =
       descendingRegisterMills: 99_270,
       pieceCount: 1,
     });
+    // Two pieces committed in one batch share a time; the older one sorts first by id.
+    await Promise.all([
+      store.commit({
+        package: packageWrite(1, 3, 2),
+        indicium: { ...indiciumWrite(1, 'zzzz-older'), pieceCount: 2, ascendingRegisterMills: 1_460 },
+      }),
+      store.commit({
+        package: packageWrite(1, 4, 3),
+        indicium: { ...indiciumWrite(1, 'aaaa-newer'), pieceCount: 3, ascendingRegisterMills: 2_190 },
+      }),
+    ]);
+    const tied = await store.indicia.listByMeter(meterId(1), { limit: 2 });
+    expect(tied.items.map((i) => i.indiciumId)).toEqual(['zzzz-older', 'aaaa-newer']);
+    expect(await registersOf(store, meterId(1), 'customer-1')).toEqual({
+      ascendingRegisterMills: 2_190,
+      descendingRegisterMills: 97_810,
+      pieceCount: 3,
+    });
     // A meter no customer holds yet has had nothing downloaded.
     expect((await registersOf(store, meterId(2), null)).descendingRegisterMills).toBe(0);
   });

@@ -43,8 +43,18 @@ export async function registersOf(
   meterId: string,
   customerId: string | null,
 ): Promise<MeterRegisters> {
-  const { items } = await store.indicia.listByMeter(meterId, { limit: 1 });
-  const last = items[0];
+  // Newest first by commit time; pieces of one meter committed within the same millisecond tie
+  // on time, so take the highest registers among the newest few (AR and the count never go down).
+  const { items } = await store.indicia.listByMeter(meterId, { limit: 16 });
+  const last = items.reduce<(typeof items)[number] | undefined>(
+    (best, item) =>
+      best === undefined ||
+      item.ascendingRegisterMills > best.ascendingRegisterMills ||
+      (item.ascendingRegisterMills === best.ascendingRegisterMills && item.pieceCount > best.pieceCount)
+        ? item
+        : best,
+    undefined,
+  );
   const ascending = last?.ascendingRegisterMills ?? 0;
   const downloaded = customerId === null ? 0 : await downloadedInto(store, customerId, meterId);
   return {
