@@ -174,6 +174,8 @@ describe('pairing an interface machine with the gateway', () => {
     const paired = await pairInterface(adaDir, { user: 'ada' });
     expect(paired.result).toMatchObject({ code: 0 });
     expect(paired.interfaceCode).toBe(paired.gatewayCode);
+    // Hex, so it can never be taken for an option on the operator's command line.
+    expect(paired.pairingId).toMatch(/^[0-9a-f]{32}$/);
     expect(paired.result.stdout).toContain(
       `companion gateway confirm ${paired.pairingId} --code ${paired.gatewayCode}`,
     );
@@ -456,7 +458,7 @@ describe('the channel to the gateway', () => {
 
   it('the code binds both certificates and both nonces; the commitment binds the gateway nonce', () => {
     const transcript = {
-      pairingId: 'AAAAAAAAAAAAAAAAAAAAAA',
+      pairingId: '0'.repeat(32),
       gatewayCertificate: randomBytes(300),
       interfaceCertificate: randomBytes(300),
       gatewayNonce: randomBytes(32),
@@ -622,3 +624,51 @@ async function startRelay(
     },
   };
 }
+
+describe('the gateway and interface commands', () => {
+  it('every command has --help', async () => {
+    for (const args of [
+      ['gateway'],
+      ['gateway', 'pairings'],
+      ['gateway', 'confirm'],
+      ['gateway', 'revoke'],
+      ['gateway', 'jobs'],
+      ['interface'],
+    ]) {
+      const help = await cli(gatewayDir, [...args, '--help']);
+      expect(help.code, args.join(' ')).toBe(0);
+      expect(help.stdout, args.join(' ')).toMatch(/^Usage: companion /);
+    }
+  });
+
+  it('bad input is refused with its field: an address that is not HOST:PORT, a user id, a code that is not six digits', async () => {
+    const dir = await newInterfaceDir('usage');
+    const badAddress = await cli(dir, [
+      'interface',
+      '--gateway',
+      'office-pc',
+      '--meter',
+      METER,
+      '--user',
+      'ada',
+    ]);
+    expect(badAddress).toMatchObject({ code: 1 });
+    expect(badAddress.stderr).toContain('INVALID_INPUT');
+    const badUser = await cli(dir, [
+      'interface',
+      '--gateway',
+      '127.0.0.1:1',
+      '--meter',
+      METER,
+      '--user',
+      'Ada!',
+    ]);
+    expect(badUser.stderr).toContain('INVALID_INPUT');
+    expect(await readInterfaceSetup(dir)).toBeUndefined();
+    const badCode = await cli(gatewayDir, ['gateway', 'confirm', '0'.repeat(32), '--code', '12345']);
+    expect(badCode.stderr).toContain('PAIRING_CODE_WRONG');
+    const unknown = await cli(gatewayDir, ['gateway', 'revoke', '0'.repeat(32)]);
+    expect(unknown.stderr).toContain('INVALID_INPUT');
+    expect((await cli(dir, ['interface'])).stdout).toContain('not an interface');
+  });
+});

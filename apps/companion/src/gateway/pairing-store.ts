@@ -59,7 +59,7 @@ export class PairingStore {
     gatewayNonce: Uint8Array;
   }): Promise<PairingRecord> {
     const record: PairingRecord = {
-      pairingId: randomBytes(16).toString('base64url'),
+      pairingId: randomBytes(16).toString('hex'),
       name: request.name,
       user: request.user,
       state: 'pending',

@@ -5,6 +5,7 @@ import {
   InterfaceNameSchema,
   PairingCodeLayout,
   PairingCommitmentLayout,
+  PairingIdSchema,
   PairingStartRequestSchema,
 } from './gateway.js';
 
@@ -67,6 +68,10 @@ describe('gateway wire messages (DESIGN §9)', () => {
       expect(InterfaceNameSchema.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
     expect(PairingStartRequestSchema.safeParse({ protocol: 1, name: 'desk', user }).success).toBe(true);
+    // A pairing id is typed on the command line: hex only, so it never looks like an option.
+    expect(PairingIdSchema.safeParse('0123456789abcdef0123456789abcdef').success).toBe(true);
+    expect(PairingIdSchema.safeParse('-123456789abcdef0123456789abcdef').success).toBe(false);
+    expect(PairingIdSchema.safeParse('0123456789ABCDEF0123456789ABCDEF').success).toBe(false);
   });
 
   it('the pairing layouts are canonical: labelled, fields in a fixed order, every field in the bytes', () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalLayout } from '../canonical/canonical-layout.js';
 import { PageCallSchema, pageAnswersWith } from './page-calls.js';
 import {
-  base64urlBytes,
+  hexBytes,
   MeterIdSchema,
   MeterUserIdSchema,
   OriginSchema,
@@ -29,8 +29,8 @@ export const GATEWAY_PATHS = Object.freeze({
 /** A gateway answers no body above this (a returned PDF is the largest: a few hundred KiB). */
 export const GATEWAY_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** 16 random bytes, base64url. */
-export const PairingIdSchema = base64urlBytes({ exact: 16 });
+/** 16 random bytes, lower-case hex (never starts with '-', so it is safe as a command-line argument). */
+export const PairingIdSchema = hexBytes({ exact: 16 });
 
 /** Pairing nonces are 32 random bytes. */
 export const PAIRING_NONCE_BYTES = 32;
