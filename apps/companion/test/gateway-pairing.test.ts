@@ -26,7 +26,12 @@ import { companionPaths } from '../src/config/companion-paths.js';
 import { gatewayPaths } from '../src/gateway/gateway-paths.js';
 import { type RunningGateway, startGateway } from '../src/gateway/gateway-server.js';
 import { pairingCode, pairingCommitment } from '../src/gateway/pairing-code.js';
-import { PAIRING_MAX_ATTEMPTS, PairingStore } from '../src/gateway/pairing-store.js';
+import {
+  PAIRING_MAX_ATTEMPTS,
+  PAIRING_MAX_PENDING,
+  PAIRING_PENDING_MS,
+  PairingStore,
+} from '../src/gateway/pairing-store.js';
 import { loadOrCreateTlsIdentity, type TlsIdentity } from '../src/gateway/tls-identity.js';
 import { x509 } from '../src/gateway/x509-library.js';
 import { postToGateway } from '../src/interface/gateway-client.js';
@@ -484,6 +489,27 @@ describe('the channel to the gateway', () => {
     expect(
       Buffer.from(pairingCommitment(transcript.pairingId, randomBytes(32))).equals(Buffer.from(commitment)),
     ).toBe(false);
+  });
+
+  it('at most 16 pairings wait at once (TOO_MANY_ATTEMPTS); a pending pairing expires after 10 minutes', async () => {
+    let now = new Date('2026-11-26T10:00:00Z');
+    const store = new PairingStore(join(root, 'pairings-cap.json'), () => now);
+    const ask = (i: number) =>
+      store.addPending({
+        name: `desk ${i}`,
+        user: { meterId: METER, userId: `u${i}` },
+        certificateFingerprint: String(i % 10).repeat(64),
+        gatewayNonce: randomBytes(32),
+      });
+    for (let i = 0; i < PAIRING_MAX_PENDING; i += 1) await ask(i);
+    expect(await refusal(ask(99))).toMatchObject({ code: 'TOO_MANY_ATTEMPTS' });
+    now = new Date(now.getTime() + PAIRING_PENDING_MS + 1000);
+    expect((await store.list()).every((p) => p.state === 'void')).toBe(true);
+    const fresh = await ask(100);
+    expect(await refusal(store.confirm(fresh.pairingId, '123456'))).toMatchObject({
+      code: 'PAIRING_REQUIRED',
+    });
+    expect((await store.list()).filter((p) => p.state !== 'void')).toHaveLength(1);
   });
 
   it('a pairings file others may read, or edited into nonsense, is LOCAL_STORE_CORRUPT', async () => {

@@ -10,6 +10,8 @@ import { sameCode } from './pairing-code.js';
 export const PAIRING_PENDING_MS = 10 * 60 * 1000;
 /** Wrong codes typed on the gateway before a pending pairing is void (guessing 10^6 codes is out). */
 export const PAIRING_MAX_ATTEMPTS = 3;
+/** Pending pairings at once: anyone on the LAN may ask to pair, but cannot fill the file. */
+export const PAIRING_MAX_PENDING = 16;
 
 const PairingRecordSchema = z.strictObject({
   pairingId: PairingIdSchema,
@@ -71,7 +73,15 @@ export class PairingStore {
       confirmedAt: null,
       revokedAt: null,
     };
-    await this.#update((all) => [...all.filter((r) => this.#expire(r).state !== 'void'), record]);
+    await this.#update((all) => {
+      const kept = all.filter((r) => this.#expire(r).state !== 'void');
+      if (kept.filter((r) => r.state === 'pending').length >= PAIRING_MAX_PENDING) {
+        throw new IndiciumError('TOO_MANY_ATTEMPTS', {
+          detail: 'too many pairings wait for confirmation: confirm or let them expire first',
+        });
+      }
+      return [...kept, record];
+    });
     return record;
   }
 
