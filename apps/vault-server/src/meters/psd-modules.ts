@@ -38,6 +38,14 @@ export interface PsdModulesDeps {
   /** The module-table policy (DESIGN §3.6): which record to present, and what a mismatch means. */
   readonly guard: Pick<ModuleTableGuard, 'checkpointFor' | 'handleMismatch'>;
   readonly log: Logger;
+  /**
+   * Stores audit entries on their own (the store's audit table). Given, a successful command's
+   * entry is committed only in the unit the lease's caller commits (`auditWrites()`), not first
+   * on its own through the pool's sink as well: one durable commit per PSD command instead of two
+   * (docs/performance.md). When the caller's work fails before or in its commit, the entries go
+   * through here, so the module's audit chain has no gap.
+   */
+  readonly storeAudit?: (entries: readonly AuditWrite[]) => Promise<void>;
 }
 
 /**
@@ -54,7 +62,7 @@ export interface PsdModulesDeps {
  * });
  */
 export function createPsdModules(deps: PsdModulesDeps): PsdModules {
-  const { pool, guard } = deps;
+  const { pool, guard, storeAudit } = deps;
   const log = deps.log.child({ component: 'psd' });
   const locks = createKeyedQueue();
   const waiting = new Map<string, number>();
@@ -80,7 +88,10 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
     const audits: AuditWrite[] = [];
 
     async function dispatch(command: string, body: Record<string, unknown>): Promise<ModuleOutcome> {
-      return pool.dispatch({ command, body: { ...body, checkpoint: current } }, { module: serial });
+      return pool.dispatch(
+        { command, body: { ...body, checkpoint: current } },
+        { module: serial, auditStoredByCaller: storeAudit !== undefined },
+      );
     }
 
     const held: ModuleLease = {
@@ -118,7 +129,18 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
           : undefined,
       auditWrites: () => [...audits],
     };
-    return fn(held);
+    try {
+      return await fn(held);
+    } catch (error) {
+      // The unit that was to carry these entries did not commit (or failed after its commit:
+      // storing an entry again is a no-op). The module has chained them: store them alone.
+      if (storeAudit !== undefined && audits.length > 0) {
+        await storeAudit(audits).catch((cause: unknown) => {
+          log.error({ module: serial, err: cause }, 'audit entries of a failed unit not stored');
+        });
+      }
+      throw error;
+    }
   }
 
   return {

@@ -58,7 +58,14 @@ export interface ValuePath {
 export async function createValuePath(deps: ValuePathDeps): Promise<ValuePath> {
   const { store, pool, log } = deps;
   const maximumDescendingRegisterMills = deps.maximumDescendingRegisterMills ?? 500_000;
-  const psd = createPsdModules({ pool, guard: deps.guard, log });
+  const psd = createPsdModules({
+    pool,
+    guard: deps.guard,
+    log,
+    storeAudit: async (entries) => {
+      await store.commit({ auditEntries: [...entries] });
+    },
+  });
   const { privateKey: providerKey } = await ensureProviderKey(join(deps.dataDir, 'provider'));
   const provider = createProviderService({
     pool,

@@ -225,6 +225,35 @@ describe('module pool lifecycle', () => {
     }
   });
 
+  it("leaves a successful command's audit entry to a caller that stores it in its own unit (auditStoredByCaller)", async () => {
+    const dataDir = await tempDir();
+    const seen: AuditEntry[] = [];
+    const pool = await createModulePool({
+      dataDir,
+      modules: 1,
+      onAudit: (_serial, entry) => {
+        seen.push(entry);
+      },
+    });
+    try {
+      const done = await pool.dispatch(
+        { command: 'start-initialization', body: { time: Date.now() } },
+        { auditStoredByCaller: true },
+      );
+      expect(done.ok).toBe(true);
+      expect(done.audit).toMatchObject({ command: 'start-initialization' });
+      expect(seen).toEqual([]);
+      // Without the option every entry goes to the sink first, as before. (A refusal's entry goes
+      // to the sink either way: the e2e value-path test audits a vault after 199 refusals.)
+      const signed = await pool.dispatch({ command: 'create-audit-entry', body: {} });
+      expect(signed.ok).toBe(true);
+      expect(signed.audit).toBeDefined();
+      expect(seen).toEqual([signed.audit]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('refuses a storage key others can read, and an NVM whose key is gone', async () => {
     const dataDir = await tempDir();
     const pool = await createModulePool({ dataDir, modules: 1 });

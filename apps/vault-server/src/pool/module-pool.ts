@@ -34,6 +34,13 @@ export interface ModulePoolOptions {
 export interface DispatchOptions {
   /** Send to this module (officer sessions, the module table's checkpoint); default least busy. */
   readonly module?: string;
+  /**
+   * The caller commits a successful command's audit entry itself, in the same unit as the work
+   * it records, before any answer leaves (the PSD units of DESIGN §4.3): the pool then skips
+   * `onAudit` for that outcome, which would be a second durable commit (one more sync) per
+   * command. A refusal's entry still goes to `onAudit`: no unit carries it.
+   */
+  readonly auditStoredByCaller?: boolean;
 }
 
 /**
@@ -164,11 +171,16 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
     if (closed) throw new IndiciumError('VAULT_UNAVAILABLE', { detail: 'the module pool is shutting down' });
   }
 
-  async function dispatchTo(serial: string, request: ModuleRequest): Promise<ModuleOutcome> {
+  async function dispatchTo(
+    serial: string,
+    request: ModuleRequest,
+    auditStoredByCaller: boolean,
+  ): Promise<ModuleOutcome> {
     const slot = slotOf(serial);
     await slot.worker.started;
     const outcome = await slot.worker.dispatch(request);
-    if (outcome.audit !== undefined && options.onAudit !== undefined) {
+    const callerStores = auditStoredByCaller && outcome.ok;
+    if (outcome.audit !== undefined && options.onAudit !== undefined && !callerStores) {
       try {
         await options.onAudit(serial, outcome.audit);
       } catch (cause) {
@@ -209,7 +221,13 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
         .map(([serial, slot]) => infoOf(serial, slot)),
     async dispatch(request, dispatchOptions = {}) {
       refuseIfClosed();
-      return track(dispatchTo(dispatchOptions.module ?? leastBusy(), request));
+      return track(
+        dispatchTo(
+          dispatchOptions.module ?? leastBusy(),
+          request,
+          dispatchOptions.auditStoredByCaller === true,
+        ),
+      );
     },
     async withModule(fn) {
       refuseIfClosed();
