@@ -8,6 +8,7 @@ import { type LoadResult, runClosedLoop, runOpenLoop } from './drive-load.js';
 import { cpuSeconds, peakRssBytes, resetPeakRss } from './process-usage.js';
 import { measureRawSignRate } from './raw-sign-rate.js';
 import { type Fleet, registerFleet } from './simulated-companions.js';
+import { storeCounters } from './store-counters.js';
 import { sweepChartSvg } from './sweep-chart.js';
 
 /**
@@ -25,6 +26,9 @@ interface PhaseReport extends LoadResult {
   /** The benchmark's own CPU (the simulated companions share the machine with the vault). */
   readonly clientCores: number;
   readonly vaultPeakRssMiB: number;
+  /** Group-commit batches (one sync each) and units written per indicium answered. */
+  readonly storeSyncsPerIndicium: number;
+  readonly storeUnitsPerIndicium: number;
 }
 
 const out = (line = '') => process.stdout.write(`${line}\n`);
@@ -33,17 +37,21 @@ const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits)
 async function measured(vault: VaultProcess, concurrency: number, run: () => Promise<LoadResult>) {
   const pid = vault.child.pid as number;
   await resetPeakRss(pid);
+  const storeBefore = await storeCounters(vault);
   const vaultBefore = await cpuSeconds(pid);
   const clientBefore = process.cpuUsage();
   const result = await run();
   const vaultAfter = await cpuSeconds(pid);
   const client = process.cpuUsage(clientBefore);
+  const storeAfter = await storeCounters(vault);
   return {
     ...result,
     concurrency,
     vaultCores: (vaultAfter - vaultBefore) / result.seconds,
     clientCores: (client.user + client.system) / 1e6 / result.seconds,
     vaultPeakRssMiB: (await peakRssBytes(pid)) / 2 ** 20,
+    storeSyncsPerIndicium: (storeAfter.batches - storeBefore.batches) / result.indicia,
+    storeUnitsPerIndicium: (storeAfter.units - storeBefore.units) / result.indicia,
   } satisfies PhaseReport;
 }
 
@@ -60,6 +68,8 @@ function phaseLine(label: string, p: PhaseReport): string {
     `vault CPU ${fixed(p.vaultCores, 2)} cores`,
     `bench CPU ${fixed(p.clientCores, 2)} cores`,
     `vault peak RSS ${fixed(p.vaultPeakRssMiB, 0)} MiB`,
+    `store syncs/indicium ${fixed(p.storeSyncsPerIndicium, 2)}`,
+    `units/indicium ${fixed(p.storeUnitsPerIndicium, 2)}`,
     errors === '' ? '' : `errors ${errors}`,
   ].join('  ');
 }

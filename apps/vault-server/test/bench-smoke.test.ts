@@ -65,7 +65,12 @@ describe('npm run bench -- --json', () => {
     expect(code, stderr).toBe(0);
     const last = stdout.trimEnd().split('\n').at(-1) ?? '';
     const report = JSON.parse(last) as Record<string, unknown> & {
-      sweep: { concurrency: number; indicia: number }[];
+      sweep: {
+        concurrency: number;
+        indicia: number;
+        storeUnitsPerIndicium: number;
+        storeSyncsPerIndicium: number;
+      }[];
       targets: Record<string, boolean>;
     };
     const number = (key: string) => {
@@ -82,6 +87,9 @@ describe('npm run bench -- --json', () => {
     expect(number('p50Ms')).toBeGreaterThan(0);
     expect(number('p99Ms')).toBeGreaterThanOrEqual(number('p50Ms'));
     expect(report.sweep.map((p) => p.concurrency)).toEqual([1]);
+    // Each indicium is at least its own commit unit, and no answer leaves before a sync.
+    expect(report.sweep[0]?.storeUnitsPerIndicium).toBeGreaterThanOrEqual(1);
+    expect(report.sweep[0]?.storeSyncsPerIndicium).toBeGreaterThan(0);
     expect(report.answered).toBeGreaterThan(0);
     expect(report.durable).toBe(report.answered);
     expect(report.store).toBe('sqlite');
