@@ -21,7 +21,7 @@ import {
   readInterfaceSetup,
   writeInterfaceSetup,
 } from '../src/interface/interface-setup.js';
-import { ensureCupsPdfQueue } from '../src/print/cups.fixture.js';
+import { ensureCupsPdfQueue, REJECTING_QUEUE } from '../src/print/cups.fixture.js';
 import { runTool } from '../src/print/run-tool.js';
 import { rasterizePdf, scanDataMatrix } from '../src/render/print-tools.fixture.js';
 import { SecretStore } from '../src/secrets/secret-store.js';
@@ -381,6 +381,35 @@ describe('a small office: one gateway, one meter, one printer, two colleagues', 
     });
   }, 300_000);
 
+  it('a print the office printer refuses is kept; its one reprint comes back to Ada’s own printer', async () => {
+    const ada = machines.ada.port as BrowserPort;
+    const refused = await ada.call(
+      ORIGIN,
+      'print',
+      printPayload('ada', 500, `gateway:cups:${REJECTING_QUEUE}`),
+    );
+    expect(refused).toMatchObject({ ok: true, payload: { printed: false, ascendingRegisterMills: 1230 } });
+    const indiciumId = indiciumIdOf(refused);
+    const reprint = { indiciumId, medium: 'label-4x6', printerId: 'folder:desk' };
+    expect(await ada.call(ORIGIN, 'reprint', reprint)).toMatchObject({
+      ok: true,
+      payload: { printed: true, indicium: { indiciumId, status: 'printed' } },
+    });
+    const desk = join(root, 'ada-desk');
+    const files = (await readdir(desk)).filter((f) => f.endsWith('.pdf'));
+    expect(files).toEqual([`indicium-${indiciumId}-reprint.pdf`]);
+    expect(
+      await verifiedIndicium(new Uint8Array(await readFile(join(desk, files[0] as string)))),
+    ).toMatchObject({
+      postageMills: 500,
+      ascendingRegisterMills: 1230,
+    });
+    expect(await ada.call(ORIGIN, 'reprint', reprint)).toMatchObject({
+      ok: false,
+      error: { code: 'ALREADY_PRINTED' },
+    });
+  }, 300_000);
+
   it('the administrator adds Bob with a maximum total; Bob pairs and registers with his own passphrase', async () => {
     const added = await administerUsers(
       vault,
@@ -435,8 +464,8 @@ describe('a small office: one gateway, one meter, one printer, two colleagues', 
     const fields = await verifiedIndicium(await officePdf(indiciumIdOf(printed)));
     expect(fields).toMatchObject({
       postageMills: 600,
-      ascendingRegisterMills: 1330,
-      descendingRegisterMills: 18_670,
+      ascendingRegisterMills: 1830,
+      descendingRegisterMills: 18_170,
     });
   }, 300_000);
 
@@ -446,7 +475,7 @@ describe('a small office: one gateway, one meter, one printer, two colleagues', 
     const printed = await bob.call(ORIGIN, 'print', printPayload('bob', 300, 'folder:desk'));
     expect(printed).toMatchObject({
       ok: true,
-      payload: { printed: true, ascendingRegisterMills: 1630, descendingRegisterMills: 18_370 },
+      payload: { printed: true, ascendingRegisterMills: 2130, descendingRegisterMills: 17_870 },
     });
     const desk = join(root, 'bob-desk');
     const files = (await readdir(desk)).filter((f) => f.endsWith('.pdf'));
@@ -536,16 +565,16 @@ describe('a small office: one gateway, one meter, one printer, two colleagues', 
       { action: 'list' },
     );
     const totals = Object.fromEntries(listed.users.map((u) => [u.userId, u.totalMills]));
-    expect(totals).toMatchObject({ ada: 730, bob: 900 });
+    expect(totals).toMatchObject({ ada: 1230, bob: 900 });
     const history = await web.call<{
       items: { postageMills: number; ascendingRegisterMills: number; descendingRegisterMills: number }[];
     }>('GET', `/v1/meters/${meterId}/history?limit=100`);
-    expect(history.items).toHaveLength(3);
-    expect(history.items.reduce((sum, item) => sum + item.postageMills, 0)).toBe(730 + 900);
+    expect(history.items).toHaveLength(4);
+    expect(history.items.reduce((sum, item) => sum + item.postageMills, 0)).toBe(730 + 500 + 900);
     const latest = history.items.reduce((a, b) =>
       a.ascendingRegisterMills > b.ascendingRegisterMills ? a : b,
     );
-    expect(latest).toMatchObject({ ascendingRegisterMills: 1630, descendingRegisterMills: 20_000 - 1630 });
+    expect(latest).toMatchObject({ ascendingRegisterMills: 2130, descendingRegisterMills: 20_000 - 2130 });
 
     const jobs = JSON.parse((await gatewayCli(['gateway', 'jobs', '--json'])).stdout) as {
       jobs: {
@@ -559,7 +588,16 @@ describe('a small office: one gateway, one meter, one printer, two colleagues', 
     expect(jobs.jobs.map((j) => [j.user.userId, j.postageMills, j.printer, j.machine, j.printed])).toEqual([
       ['bob', 300, 'interface:bob desk', 'bob desk', true],
       ['bob', 600, `gateway:cups:${OFFICE_QUEUE}`, 'bob desk', true],
+      ['ada', 500, 'interface:ada desk', 'ada desk', true],
+      ['ada', 500, `gateway:cups:${REJECTING_QUEUE}`, 'ada desk', false],
       ['ada', 730, `gateway:cups:${OFFICE_QUEUE}`, 'ada desk', true],
+    ]);
+    expect(jobs.jobs.map((j) => (j as unknown as { call: string }).call)).toEqual([
+      'print',
+      'print',
+      'reprint',
+      'print',
+      'print',
     ]);
     const bobOnly = (await gatewayCli(['gateway', 'jobs', '--user', 'bob'])).stdout.trim().split('\n');
     expect(bobOnly).toHaveLength(2);
@@ -568,6 +606,7 @@ describe('a small office: one gateway, one meter, one printer, two colleagues', 
     const ada = await (machines.ada.port as BrowserPort).call(ORIGIN, 'history', { meterId, limit: 10 });
     expect(ada).toMatchObject({ ok: true });
     expect((ada as unknown as { payload: { items: unknown[] } }).payload.items).toEqual([
+      expect.objectContaining({ postageMills: 500, userId: 'ada', printerId: 'interface:ada desk' }),
       expect.objectContaining({
         postageMills: 730,
         userId: 'ada',
