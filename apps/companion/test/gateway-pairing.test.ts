@@ -433,6 +433,59 @@ describe('the channel to the gateway', () => {
     });
   }, 60_000);
 
+  it('an answer to another request, or one that is not the protocol’s, is INVALID_FIELD naming where', async () => {
+    const dir = join(root, 'ada');
+    const ada = (await readInterfaceSetup(dir)) as InterfaceSetup;
+    // The pinned gateway itself answering wrongly (a bug, or a gateway process replaced by another program).
+    const keys = await loadOrCreateTlsIdentity(join(gatewayDir, 'gateway', 'tls'), 'unused');
+    let reply: (body: Record<string, unknown>) => unknown = () => ({});
+    const liar = createHttpsServer(
+      { key: keys.keyPem, cert: keys.certPem, requestCert: true, rejectUnauthorized: false },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify(reply(JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>)),
+          );
+        });
+      },
+    );
+    await new Promise<void>((r) => liar.listen(0, '127.0.0.1', r));
+    try {
+      const wrong = await newInterfaceDir('lied-to');
+      await copyIdentity(dir, wrong);
+      await writeInterfaceSetup(wrong, {
+        ...ada,
+        gateway: { ...ada.gateway, port: (liar.address() as AddressInfo).port },
+      });
+      const answer = (requestId: unknown) => ({
+        protocol: 1,
+        requestId,
+        kind: 'response',
+        for: 'lock',
+        payload: { locked: true },
+        job: null,
+      });
+      reply = () => answer('someone-elses-request');
+      expect(await refusal(forward(wrong, 'status', {}))).toMatchObject({
+        code: 'INVALID_FIELD',
+        field: 'answer.requestId',
+      });
+      reply = (body) => answer(body.requestId);
+      expect(await refusal(forward(wrong, 'status', {}))).toMatchObject({
+        code: 'INVALID_FIELD',
+        field: 'answer.for',
+      });
+      reply = (body) => ({ ...answer(body.requestId), payload: { locked: 'no' } });
+      expect(await refusal(forward(wrong, 'status', {}))).toMatchObject({ code: 'INVALID_FIELD' });
+    } finally {
+      liar.closeAllConnections();
+      await new Promise((r) => liar.close(r));
+    }
+  }, 60_000);
+
   it('a gateway that is away or silent is GATEWAY_UNREACHABLE, with the reason', async () => {
     const dir = join(root, 'ada');
     const ada = (await readInterfaceSetup(dir)) as InterfaceSetup;
