@@ -4,13 +4,14 @@ import type { MksKeyring, MksKeys } from '../../mks/mks-keyring.js';
 import { openToken } from '../../tokens/open-token.js';
 import { parseToken } from '../../tokens/token-format.js';
 import { LruMap } from './lru-map.js';
+import { PackageCache } from './package-cache.js';
 import {
   INDICIUM_KEY_TOKEN_TYPE,
   PackageMacKeyInfo,
   PSD_KEY_GENERATION,
   SECRETS_KEY_TOKEN_TYPE,
 } from './package-layouts.js';
-import type { PsdPackage, PsdUserSecret } from './psd-package.js';
+import type { PsdUserSecret } from './psd-package.js';
 
 /** A meter's keys, unwrapped once and kept as KeyObjects (DESIGN §2: re-importing costs ~15× a signature). */
 export interface MeterKeys {
@@ -23,23 +24,14 @@ export interface MeterKeys {
 
 /** How many meters' unwrapped keys one module keeps. */
 export const PSD_CACHE_ENTRIES = 4096;
-/** How many packages (by their exact text, ~2–3 KB each) one module remembers as verified. */
+/** How many meters' newest packages (by their exact text, ~2–3 KB each) one module remembers as verified. */
 export const PACKAGE_CACHE_ENTRIES = 1024;
-
-/** A package this module verified or wrote, with its keys. */
-export interface VerifiedPackage {
-  readonly pkg: PsdPackage;
-  readonly keys: MeterKeys;
-}
 
 interface PoolCaches {
   readonly meterKeys: LruMap<string, MeterKeys>;
   readonly secretsKeys: LruMap<string, KeyObject>;
-  /**
-   * Packages by their exact base64 text: one the module wrote or verified under this MEK is the same
-   * bytes, so the steady state neither decodes nor re-MACs the package it wrote last (DESIGN §4.3).
-   */
-  readonly packages: LruMap<string, VerifiedPackage>;
+  /** The newest package of each meter by its exact text (`package-cache.ts`). */
+  readonly packages: PackageCache;
   readonly secrets: LruMap<string, ReadonlyMap<string, PsdUserSecret>>;
 }
 
@@ -56,7 +48,7 @@ export function cachesFor(mks: MksKeys): PoolCaches {
     caches = {
       meterKeys: new LruMap(PSD_CACHE_ENTRIES),
       secretsKeys: new LruMap(PSD_CACHE_ENTRIES),
-      packages: new LruMap(PACKAGE_CACHE_ENTRIES),
+      packages: new PackageCache(PACKAGE_CACHE_ENTRIES),
       secrets: new LruMap(PSD_CACHE_ENTRIES),
     };
     poolCaches.set(mks.mek, caches);
