@@ -128,7 +128,10 @@ export async function runFirstRunCeremony(options: FirstRunCeremonyOptions): Pro
         mks: { version: mks.mksVersion, kcv: mks.kcv },
         shares: { n: shares.n, k: shares.k },
         cryptoCard: card.tokens,
-        cardPublicKeys: { registration: card.registrationPublicKey, clientSecret: card.clientSecretPublicKey },
+        cardPublicKeys: {
+          registration: card.registrationPublicKey,
+          clientSecret: card.clientSecretPublicKey,
+        },
       },
     };
   } finally {
