@@ -51,6 +51,10 @@ function scriptedVault(): Scripted {
       if (vault.next instanceof IndiciumError) throw vault.next;
       return vault.next;
     },
+    adminUsers: async (request) => {
+      vault.calls += 1;
+      return { meterId: request.meterId, users: [] };
+    },
   };
   return vault;
 }
@@ -197,6 +201,28 @@ describe('print through the page-call table (DESIGN §4.3, §7)', { timeout: 30_
     vault.next = new IndiciumError('INDICIUM_MISMATCH');
     await expectCode(call('print', printRequest()), 'INDICIUM_MISMATCH');
     expect((await call('history', { meterId: METER_ID, limit: 10 })).items).toEqual([]);
+  });
+});
+
+describe('users through the page-call table (DESIGN §3.3)', () => {
+  const listUsers: PageCallRequest<'users'> = {
+    meterId: METER_ID,
+    userId: 'ada',
+    action: 'list',
+    targetUserId: null,
+    role: null,
+    privileges: [],
+    maximumTotalMills: null,
+    expiresAt: null,
+    reregister: false,
+  };
+
+  it("needs the session unlocked: the administrator's HMK signs the change; the vault is asked nothing before", async () => {
+    await expectCode(call('users', listUsers), 'COMPANION_LOCKED');
+    expect(vault.calls).toBe(0);
+    await call('unlock', { passphrase: PASSPHRASE });
+    expect(await call('users', listUsers)).toEqual({ meterId: METER_ID, users: [] });
+    expect(vault.calls).toBe(1);
   });
 });
 

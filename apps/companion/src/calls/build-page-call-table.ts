@@ -7,8 +7,8 @@ import { addressFromLines } from './address-from-lines.js';
 import type { CallDependencies, PageCallTable } from './page-call-table.js';
 
 /**
- * The companion's page calls (DESIGN §4.1, §7, §8) as one frozen table. `register` and `print`
- * talk to the vault and are present only when a vault client is given.
+ * The companion's page calls (DESIGN §4.1, §7, §8) as one frozen table. `register`, `print` and
+ * `users` talk to the vault and are present only when a vault client is given.
  */
 export function buildPageCallTable(deps: CallDependencies): PageCallTable {
   const requireUnlocked = () => {
@@ -57,6 +57,11 @@ export function buildPageCallTable(deps: CallDependencies): PageCallTable {
   return Object.freeze({
     ...table,
     register: (payload, { progress }) => vault.register(payload, { secrets: deps.secrets, progress }),
+    users: async (payload, { progress }) => {
+      // The administrator's HMK signs the change: only the person who unlocked this session may.
+      requireUnlocked();
+      return vault.adminUsers(payload, { secrets: deps.secrets, progress });
+    },
     print: async (payload, { progress, origin }) => {
       requireUnlocked();
       // Addresses are checked before the vault is asked, so a typo costs no postage.

@@ -50,4 +50,9 @@ export interface VaultClient {
     request: Pick<PageCallRequest<'print'>, 'meterId' | 'userId' | 'transaction'>,
     context: VaultCallContext,
   ): Promise<IssuedIndicium>;
+  /**
+   * Add / Delete / Modify / List PSD Users (§3.3) as the customer administrator registered here:
+   * MACed with their HMK, the answer's MAC checked, its new Cm saved in `secrets`.
+   */
+  adminUsers(request: PageCallRequest<'users'>, context: VaultCallContext): Promise<PageCallAnswer<'users'>>;
 }

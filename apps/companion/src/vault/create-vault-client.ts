@@ -4,6 +4,7 @@ import type { VaultClient } from '../calls/vault-client.js';
 import { readConfig } from '../config/companion-config.js';
 import { companionPaths } from '../config/companion-paths.js';
 import { Journal } from '../journal/journal.js';
+import { administerUsers } from './administer-users.js';
 import { issueIndicium } from './issue-indicium.js';
 import { MeterCertificates } from './meter-certificates.js';
 import { PendingRequests } from './pending-requests.js';
@@ -79,6 +80,10 @@ export function createVaultClient(options: VaultClientOptions): VaultClient {
         request,
         context,
       );
+    },
+    async adminUsers(request, context) {
+      const { http } = await pinned();
+      return administerUsers({ http }, request, context);
     },
   };
 }

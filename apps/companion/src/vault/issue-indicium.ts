@@ -128,8 +128,8 @@ async function settleEarlier(
 }
 
 /** Get Challenge (DESIGN §4.3 first handshake): a new Cm and the registers, saved before use. */
-async function getChallenge(
-  deps: IssueDeps,
+export async function getChallenge(
+  deps: Pick<IssueDeps, 'http'>,
   context: VaultCallContext,
   record: MeterUserSecrets,
 ): Promise<MeterUserSecrets> {

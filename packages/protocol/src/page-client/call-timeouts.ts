@@ -15,4 +15,5 @@ export const DEFAULT_CALL_TIMEOUTS_MS: Readonly<Record<PageCallType, number>> = 
   history: 30_000,
   reprint: 120_000,
   printers: 30_000,
+  users: 60_000,
 });

@@ -51,6 +51,17 @@ const requests: Record<string, unknown> = {
   history: { meterId, limit: 20 },
   reprint: { indiciumId: 'ind_0001abcd', medium: 'label-4x6', printerId: 'zebra-1' },
   printers: {},
+  users: {
+    meterId,
+    userId: 'ada',
+    action: 'modify',
+    targetUserId: 'grace',
+    role: 'user',
+    privileges: ['create-indicia', 'status'],
+    maximumTotalMills: 9000,
+    expiresAt: '2027-06-30T23:59:59.000Z',
+    reregister: false,
+  },
 };
 
 const record = {
@@ -86,6 +97,21 @@ const answers: Record<string, unknown> = {
   history: { items: [record] },
   reprint: { indicium: record, printed: true },
   printers: { printers: [{ printerId: 'zebra-1', name: 'Zebra ZD420', isDefault: true }] },
+  users: {
+    meterId,
+    users: [
+      {
+        userId: 'grace',
+        role: 'user',
+        privileges: ['create-indicia'],
+        maximumTotalMills: 9000,
+        totalMills: 730,
+        expiresAt: null,
+        registered: true,
+        locked: false,
+      },
+    ],
+  },
 };
 
 describe('page ↔ extension envelope (DESIGN §4.1)', () => {

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import {
+  MAX_PSD_USERS,
+  PSD_PRIVILEGES,
+  PsdPrivilegeSchema,
+  PsdUserActionSchema,
+  PsdUserRoleSchema,
+  PsdUserViewSchema,
+} from '../module/psd-users.js';
+import {
   base64urlBytes,
   ComponentVersionSchema,
   CustomerIdSchema,
   IsoDateSchema,
   MeterIdSchema,
   MeterUserIdSchema,
+  MillsSchema,
   PostageMillsSchema,
   RateCategorySchema,
   TimestampSchema,
@@ -131,6 +140,31 @@ export const PAGE_CALLS = {
         .max(64),
     }),
   },
+  /**
+   * A customer administrator manages the meter's users (DESIGN §3.3 Add / Delete / Modify / List PSD
+   * Users): the companion that holds the administrator's HMK MACs the request for the vault, so the
+   * page never sees a key. `add` and `modify` give the target's whole profile (privileges, maximum
+   * total, expiry); `delete` names the target only; `list` names nobody. The module checks the rest.
+   */
+  users: {
+    request: z.strictObject({
+      meterId: MeterIdSchema,
+      /** The customer administrator, registered on this companion. */
+      userId: MeterUserIdSchema,
+      action: PsdUserActionSchema,
+      targetUserId: MeterUserIdSchema.nullable(),
+      role: PsdUserRoleSchema.nullable(),
+      privileges: z.array(PsdPrivilegeSchema).max(PSD_PRIVILEGES.length),
+      maximumTotalMills: MillsSchema.max(Number.MAX_SAFE_INTEGER).nullable(),
+      expiresAt: TimestampSchema.nullable(),
+      reregister: z.boolean(),
+    }),
+    answer: z.strictObject({
+      meterId: MeterIdSchema,
+      /** Every user of the meter after the change, as the module's MACed answer lists them. */
+      users: z.array(PsdUserViewSchema).max(MAX_PSD_USERS),
+    }),
+  },
 } as const;
 
 export type PageCallType = keyof typeof PAGE_CALLS;
@@ -163,6 +197,7 @@ export function pageCallsWith<E extends z.ZodRawShape>(envelope: E) {
     variant('history'),
     variant('reprint'),
     variant('printers'),
+    variant('users'),
   ]);
 }
 
@@ -183,6 +218,7 @@ export function pageAnswersWith<E extends z.ZodRawShape>(envelope: E) {
     variant('history'),
     variant('reprint'),
     variant('printers'),
+    variant('users'),
   ]);
 }
 
