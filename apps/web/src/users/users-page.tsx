@@ -6,12 +6,14 @@ import { PageHeading } from '../app/page-heading.js';
 import { useServices } from '../app/services.js';
 import { TextField } from '../app/text-field.js';
 import { useMeters } from '../app/use-meters.js';
+import { ManageUsers } from './manage-users.js';
 
 /**
  * Users and permissions (DESIGN §8, §3.3 Add PSD User): the meter's users with their role, limit
  * and expiry as the vault reports them; a customer administrator invites a colleague with a
  * one-time registration token that the colleague's companion redeems (DESIGN §4.2). Only the
- * module grants privileges: the vault refuses a token to anyone not allowed to ask for one.
+ * module grants privileges: the vault refuses a token to anyone not allowed to ask for one. The
+ * administrator adds, changes and deletes users through their companion (`ManageUsers`).
  */
 export function UsersPage() {
   const { vault } = useServices();
@@ -96,6 +98,7 @@ export function UsersPage() {
           </p>
         </div>
       )}
+      <ManageUsers />
     </section>
   );
 }
