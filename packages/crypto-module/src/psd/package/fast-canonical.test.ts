@@ -106,6 +106,12 @@ describe('fastEncode (DESIGN §4 canonical encoding)', () => {
     expect(Buffer.from(fastLayoutBytes(CreateIndiciumRequestMac, message))).toEqual(
       Buffer.from(layoutBytesOf(CreateIndiciumRequestMac, message)),
     );
+    // A name both in the message and in its transaction is refused by both.
+    const ambiguous = { ...message, transaction: { ...message.transaction, meterId: message.meterId } };
+    expect(() => layoutBytesOf(CreateIndiciumRequestMac, ambiguous)).toThrow();
+    expect(() => fastLayoutBytes(CreateIndiciumRequestMac, ambiguous)).toThrowError(
+      expect.objectContaining({ code: 'INVALID_FIELD', field: 'meterId' }),
+    );
   });
 });
 

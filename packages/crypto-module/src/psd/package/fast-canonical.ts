@@ -186,6 +186,22 @@ export function fastEncodeFramed<S extends Record<string, CanonicalFieldType>>(
   return out;
 }
 
+/** How `fastLayoutBytes` reads each field of a layout: base64 text to decode, a list of them, or as is. */
+type Decode = 'bytes' | 'bytes[]' | 'none';
+const decodePlans = new WeakMap<object, readonly (readonly [string, Decode])[]>();
+
+function decodePlan(layout: Layout): readonly (readonly [string, Decode])[] {
+  let plan = decodePlans.get(layout);
+  if (plan === undefined) {
+    plan = Object.entries(layout.fields).map(([name, type]): readonly [string, Decode] => [
+      name,
+      type === 'bytes[]' ? 'bytes[]' : type.startsWith('bytes') ? 'bytes' : 'none',
+    ]);
+    decodePlans.set(layout, plan);
+  }
+  return plan;
+}
+
 /**
  * `layoutBytesOf(layout, message)` (protocol `schemas/layout-bytes.ts`) with the fast encoder:
  * `transaction` flattened, base64 bytes decoded. Only for messages a schema has already accepted
@@ -197,19 +213,17 @@ export function fastLayoutBytes<S extends Record<string, CanonicalFieldType>>(
 ): Buffer {
   const top = message as Record<string, unknown>;
   const nested = top.transaction;
-  const flat: Record<string, unknown> = { ...top };
-  if (typeof nested === 'object' && nested !== null) {
-    for (const [name, value] of Object.entries(nested)) {
-      // As the reference: a name in both places would make it ambiguous which one the MAC covers.
-      if (Object.hasOwn(top, name)) fail(name, 'duplicate');
-      flat[name] = value;
-    }
+  const inner = typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : null;
+  if (inner !== null) {
+    // As the reference: a name in both places would make it ambiguous which one the MAC covers.
+    for (const name of Object.keys(inner)) if (Object.hasOwn(top, name)) fail(name, 'duplicate');
   }
   const input: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(layout.fields)) {
-    const value = flat[name];
-    if (type.startsWith('bytes') && typeof value === 'string') input[name] = Buffer.from(value, 'base64');
-    else if (type === 'bytes[]' && Array.isArray(value))
+  for (const [name, decode] of decodePlan(layout as unknown as Layout)) {
+    // The transaction's own fields take part as if they were the message's (no name is in both).
+    const value = inner !== null && Object.hasOwn(inner, name) ? inner[name] : top[name];
+    if (decode === 'bytes' && typeof value === 'string') input[name] = Buffer.from(value, 'base64');
+    else if (decode === 'bytes[]' && Array.isArray(value))
       input[name] = value.map((v) => Buffer.from(v, 'base64'));
     else input[name] = value;
   }
