@@ -268,6 +268,32 @@ describe('users, permissions and printer settings (DESIGN §8)', () => {
     expect(await axeCheck(page, 'users')).toEqual([]);
   });
 
+  it('the customer administrator adds a user through the companion, changes their maximum, and sees it in the list', async () => {
+    // The companion signs each change with the administrator's HMK (DESIGN §3.3): page → extension → companion → vault.
+    await page.getByRole('button', { name: 'Load the users from the meter' }).click();
+    const meterTable = page.getByRole('table', { name: 'Users as the meter reports them' });
+    await expect.poll(() => meterTable.locator('tbody tr').count(), { timeout: 60_000 }).toBe(1);
+    expect(await meterTable.textContent()).toContain('Administrator');
+    await page.getByLabel('Meter user id', { exact: true }).fill('carol');
+    await page.getByLabel('Maximum total (dollars)').fill('5');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const carol = meterTable.locator('tbody tr', { hasText: 'carol' });
+    await carol.waitFor({ timeout: 60_000 });
+    expect(await carol.textContent()).toContain('$5.00');
+    expect(await carol.textContent()).toContain('Not registered yet');
+    await page.getByRole('button', { name: 'Change carol' }).click();
+    await page.getByLabel('Maximum total (dollars)').fill('7.50');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => carol.textContent(), { timeout: 60_000 }).toContain('$7.50');
+    // What the list shows is the module's answer, not the page's memory: a fresh page reads it again.
+    await page.reload();
+    await page.getByRole('button', { name: 'Load the users from the meter' }).click();
+    await expect.poll(() => carol.textContent(), { timeout: 60_000 }).toContain('$7.50');
+    expect(await axeCheck(page, 'users-managed')).toEqual([]);
+    await page.getByRole('button', { name: 'Delete carol' }).click();
+    await expect.poll(() => meterTable.locator('tbody tr').count(), { timeout: 60_000 }).toBe(1);
+  });
+
   it("shows the companion's printers and keeps the chosen printer and medium", async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.waitForURL('**/settings');
