@@ -7,7 +7,11 @@ import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// The two-argument overload: its parameter type is `Crypto` whatever `lib` a workspace compiles with.
+x509.cryptoProvider.set(
+  x509.CryptoProvider.DEFAULT,
+  webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1],
+);
 
 const ECDSA = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
