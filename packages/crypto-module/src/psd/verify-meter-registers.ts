@@ -11,7 +11,7 @@ export interface ModuleLog {
 }
 
 export type MeterProblemKind =
-  /** In time order, the meter's ascending register went down: a replayed database record (DESIGN §3.5). */
+  /** In package-version order, the meter's ascending register went down: a replayed database record (DESIGN §3.5). */
   | 'ar-decreased'
   /** Two package changes of the meter claim the same package version: one was made from an older copy. */
   | 'version-reused';
@@ -62,7 +62,7 @@ const ref = (c: Change) => ({ moduleSerial: c.moduleSerial, sequence: c.sequence
 /**
  * The auditor's meter check (DESIGN §3.5, seed "Audit Log Verification protects PSD Package
  * Replay"): verifies each module's chain (when its key is given), then takes every package change
- * from every module's log, sorts them by meter and time, and reports any meter whose AR ever goes
+ * from every module's log, orders them by meter and package version, and reports any meter whose AR ever goes
  * down, or whose package version was used twice — both mean a module was handed an older copy
  * of the package than the last one written.
  *
@@ -93,9 +93,12 @@ export function verifyMeterRegisters(logs: readonly ModuleLog[]): MeterRegisterR
   const changes: Record<string, number> = {};
   for (const [meterId, list] of byMeter) {
     changes[meterId] = list.length;
-    const byTime = [...list].sort((a, b) => a.time - b.time || a.packageVersion - b.packageVersion);
-    for (let i = 1; i < byTime.length; i++) {
-      const [before, after] = [byTime[i - 1] as Change, byTime[i] as Change];
+    // Package versions, not module clocks, order a meter's history: the version is inside the
+    // integrity-protected package, while two modules' clocks may disagree by more than the time
+    // between two pieces (seen: 20 ms), which would report a decrease that never happened.
+    const inOrder = [...list].sort((a, b) => a.packageVersion - b.packageVersion || a.time - b.time);
+    for (let i = 1; i < inOrder.length; i++) {
+      const [before, after] = [inOrder[i - 1] as Change, inOrder[i] as Change];
       if (after.ascending < before.ascending) {
         meters.push({ meterId, kind: 'ar-decreased', entries: [ref(before), ref(after)] });
       }
