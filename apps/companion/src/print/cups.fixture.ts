@@ -50,15 +50,21 @@ export async function ensureCupsPdfQueue(): Promise<{ queue: string; outputDir: 
 }
 
 /** The PDF a cups-pdf job produced: the first new file in the output folder, once its size settles. */
+/**
+ * Waits for a new PDF in cups-pdf's output folder. `prefix` (the job title cups-pdf names the file
+ * after) keeps another test's job printed at the same moment from being taken for ours: the folder
+ * is shared by every queue of the machine.
+ */
 export async function waitForNewPdf(
   outputDir: string,
   before: ReadonlySet<string>,
+  prefix = '',
   timeoutMs = 30_000,
 ): Promise<Uint8Array> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const names = await readdir(outputDir).catch(() => [] as string[]);
-    const fresh = names.find((name) => name.endsWith('.pdf') && !before.has(name));
+    const fresh = names.find((name) => name.endsWith('.pdf') && name.startsWith(prefix) && !before.has(name));
     if (fresh !== undefined) {
       const path = join(outputDir, fresh);
       const first = (await stat(path)).size;

@@ -76,7 +76,7 @@ describe('printing through CUPS (DESIGN §7)', { timeout: 60_000 }, () => {
     expect(stages).toEqual(['rendering', 'printing']);
     expect(result.jobId).toMatch(new RegExp(`^${PDF_QUEUE}-\\d+$`));
     expect(entry.printedAt).not.toBeNull();
-    const out = await waitForNewPdf(outputDir, before);
+    const out = await waitForNewPdf(outputDir, before, `indicium-${indiciumId}`);
     const scanned = await scanDataMatrix(await rasterizePdf(out, 300));
     expect(Buffer.from(scanned).equals(Buffer.from(indicium))).toBe(true);
     // Printed once: never again, on any printer.
