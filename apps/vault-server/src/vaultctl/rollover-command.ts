@@ -25,9 +25,9 @@ const CARD_TOKEN_TYPES = Object.freeze({
  * `vaultctl rollover` (DESIGN §3.4): the master generates the next MKS (dormant); every other
  * module in service starts importing and receives it as shares; every module activates it (the
  * old one turns dormant); the master translates the crypto-card tokens and the vault records
- * them; then the old MKS is deleted everywhere (unless `--keep-old`). Meter packages are
- * translated by the PSD service before `--keep-old` is lifted; this command covers the module
- * side. Needs `--credentials` with every module's officers.
+ * them. The old MKS stays (dormant) unless `--delete-old`: meter packages are still sealed under it
+ * and this command does not translate them yet, so deleting it would strand every meter. Needs
+ * `--credentials` with every module's officers.
  */
 export async function rolloverCommand(context: CliContext, options: CommandOptions): Promise<void> {
   const file = await context.credentials();
@@ -85,13 +85,13 @@ export async function rolloverCommand(context: CliContext, options: CommandOptio
       CryptoCardAnswerSchema,
     );
     context.say('crypto-card tokens translated and recorded');
-    if (options.keepOld !== true) {
+    if (options.deleteOld === true) {
       for (const [serial, session] of sessions) {
         await session.call(session.first('security-officer'), 'delete-mks', { version: card.mks.version });
         context.say(`${serial}: MKS v${card.mks.version} deleted`);
       }
     }
-    context.print({ modules: serials, mks, previous: card.mks.version, deleted: options.keepOld !== true });
+    context.print({ modules: serials, mks, previous: card.mks.version, deleted: options.deleteOld === true });
   } finally {
     await Promise.allSettled([...sessions.values()].map((s) => s.close()));
   }

@@ -194,9 +194,12 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
   program
     .command('rollover')
     .description(
-      'Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card, delete the old',
+      'Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card; the old MKS stays dormant',
     )
-    .option('--keep-old', 'stop before deleting the old MKS')
+    .option(
+      '--delete-old',
+      'also delete the old MKS: only once no meter package is sealed under it (packages are not translated by this command)',
+    )
     .action(withContext(rolloverCommand));
   const audit = program.command('audit').description('The audit log the vault stored for a module');
   audit

@@ -456,7 +456,7 @@ describe('vaultctl officer commands', () => {
 
   it('rollover moves every module to MKS v2 and deletes v1', async () => {
     const v1Card = vault.manifest().cryptoCard;
-    const out = await vaultctl(['--credentials', credentials, 'rollover']);
+    const out = await vaultctl(['--credentials', credentials, 'rollover', '--delete-old']);
     expect(out.err).toContain('MKS v1 deleted');
     expect(out.code).toBe(0);
     expect(JSON.parse(out.out)).toMatchObject({
