@@ -209,6 +209,22 @@ describe('a small office in two browsers: one gateway, one meter, one CUPS queue
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL('**/setup');
     await register(page, 'bob');
+    // Each HMK is sealed on the gateway under its own user's passphrase; no desk holds a secret.
+    expect((await readdir(join(gateway.home, 'gateway', 'users'))).sort()).toEqual([
+      `${meterId}~ada.secrets.json`,
+      `${meterId}~bob.secrets.json`,
+    ]);
+    for (const desk of Object.values(desks)) expect(await readdir(desk.home)).not.toContain('secrets.json');
+  });
+
+  it('Bob is no administrator: the users page shows the module’s PRIVILEGE_DENIED', async () => {
+    const { page } = desks.bob;
+    await page.goto(`${vault.url}/users`);
+    await page.getByRole('button', { name: 'Load the users from the meter' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').getAttribute('data-code'), { timeout: 120_000 })
+      .toBe('PRIVILEGE_DENIED');
+    expect(await page.getByRole('table', { name: 'Users as the meter reports them' }).count()).toBe(0);
   });
 
   it('each colleague prints through the web UI on the office printer; both PDFs decode to indicia that verify', async () => {
@@ -228,5 +244,25 @@ describe('a small office in two browsers: one gateway, one meter, one CUPS queue
     await expect.poll(() => bob.textContent(), { timeout: 120_000 }).toContain('$0.74');
     expect(await bob.textContent()).toContain('Registered');
     expect(await table.locator('tbody tr', { hasText: 'ada' }).textContent()).toContain('$0.74');
+  });
+
+  it('a piece beyond Bob’s maximum total is refused with USER_TOTAL_EXCEEDED; the office queue gets nothing', async () => {
+    const { page } = desks.bob;
+    const before = await queue.jobs();
+    expect(before).toBe(2);
+    await page.goto(`${vault.url}/print`);
+    await page.getByLabel('Sender address').fill('Bob Smith\n1 Main St\nSpringfield IL 62701');
+    await page.getByLabel('Recipient address').fill('Grace Hopper\n2 Elm St\nBoston MA 02108');
+    await page.getByLabel('Destination ZIP').fill('02108');
+    await page.getByLabel('Mail class').selectOption('priority');
+    await page.getByLabel('Weight in ounces').fill('17');
+    await page.getByLabel('Medium').selectOption('label-4x6');
+    expect(await page.getByTestId('price').textContent()).toBe('$11.20');
+    await page.getByRole('button', { name: 'Print postage' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').getAttribute('data-code'), { timeout: 180_000 })
+      .toBe('USER_TOTAL_EXCEEDED');
+    expect(await page.getByTestId('print-result').count()).toBe(0);
+    expect(await queue.jobs()).toBe(before);
   });
 });

@@ -7,6 +7,8 @@ export interface OfficeQueue {
   readonly name: string;
   /** Where cups-pdf writes each job's PDF, named after the job title. */
   readonly outputDir: string;
+  /** Jobs this queue has taken, completed or not (`lpstat -W all`): the shared output folder is not ours alone. */
+  jobs(): Promise<number>;
   remove(): Promise<void>;
 }
 
@@ -41,6 +43,10 @@ export async function addOfficeQueue(name: string): Promise<OfficeQueue> {
   return {
     name,
     outputDir,
+    jobs: async () =>
+      (await runProgram('lpstat', ['-W', 'all', '-o', name])).stdout
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}-`)).length,
     remove: async () => {
       await runProgram('lpadmin', ['-x', name]);
     },
