@@ -7,9 +7,10 @@ import express, {
   type Response,
 } from 'express';
 import type { Logger } from 'pino';
+import { isLoopbackAddress } from '../officers/is-loopback-address.js';
 import type { VaultMetrics } from '../ops/create-metrics.js';
 import { createErrorMiddleware } from './error-middleware.js';
-import { assertSameOrigin, isLoopback, STATE_CHANGING } from './origin-guard.js';
+import { assertSameOrigin, STATE_CHANGING } from './origin-guard.js';
 import type { Route, RouteAnswer, RouteAuth, WebSession } from './route.js';
 import { securityHeaders } from './security-headers.js';
 import { CSRF_HEADER, type SessionAuthenticator } from './session-authenticator.js';
@@ -61,7 +62,7 @@ function last(run: (req: Request, res: Response) => Promise<void>): Handler {
 
 function localOnly(req: Request, code: ErrorCode = 'ROLE_DENIED'): void {
   // The socket's peer, never X-Forwarded-For: a header is whatever the caller writes.
-  if (!isLoopback(req.socket.remoteAddress)) {
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
     throw new IndiciumError(code, { field: 'origin', details: { reason: 'not-local' } });
   }
 }

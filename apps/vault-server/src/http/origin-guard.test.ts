@@ -1,7 +1,8 @@
 import type { Request } from 'express';
 import { describe, expect, it } from 'vitest';
 import { expectIndiciumError } from '../../test/support/expect-indicium-error.js';
-import { assertSameOrigin, isLoopback } from './origin-guard.js';
+import { isLoopbackAddress as isLoopback } from '../officers/is-loopback-address.js';
+import { assertSameOrigin } from './origin-guard.js';
 
 /** A request as Express shows its headers (the one part of Request these checks read). */
 function fakeRequest(headers: Record<string, string>): Request {

@@ -33,10 +33,3 @@ export function assertSameOrigin(
     throw new IndiciumError('CSRF_REJECTED', { field: 'origin', details: { reason: 'foreign-origin' } });
   }
 }
-
-const LOOPBACK = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;
-
-/** True when the TCP peer is this machine (the socket's address, never a forwarded header). */
-export function isLoopback(address: string | undefined): boolean {
-  return address !== undefined && LOOPBACK.test(address);
-}
