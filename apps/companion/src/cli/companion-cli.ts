@@ -17,6 +17,7 @@ import { currentLauncherTarget } from '../install/launcher-script.js';
 import { BROWSERS, type Browser } from '../install/native-manifest.js';
 import { uninstallCompanion } from '../install/uninstall-companion.js';
 import { addInterfaceCommands } from '../interface/interface-commands.js';
+import { lockRunningHosts } from '../native/running-hosts.js';
 import { readPassphrase } from './read-passphrase.js';
 import { addVaultCommands } from './vault-commands.js';
 
@@ -212,6 +213,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async () => {
       await call('unlock', { passphrase: await readPassphrase(io.stdin, io.stderr) });
       out('the passphrase opens the secrets of this computer');
+    });
+
+  program
+    .command('lock')
+    .description('lock the companion in every running browser session now (forget the unlocked key)')
+    .action(async () => {
+      const locked = await lockRunningHosts(dataDir());
+      out(
+        locked === 0
+          ? 'no browser session of the companion is running: nothing is unlocked'
+          : `locked ${locked} running browser session${locked === 1 ? '' : 's'} of the companion`,
+      );
     });
 
   program

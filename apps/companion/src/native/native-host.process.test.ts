@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { NATIVE_MESSAGE_MAX_BYTES } from '@indicium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/companion-cli.js';
 import { type CompanionConfig, emptyConfig, ensureDataDir, writeConfig } from '../config/companion-config.js';
 import { companionPaths } from '../config/companion-paths.js';
 import { Journal } from '../journal/journal.js';
@@ -252,6 +254,29 @@ describe('the native-messaging host as a real child process (DESIGN §4.1)', { t
     const again = request('reprint', { indiciumId, medium: 'label-4x6', printerId: 'folder:qa' });
     host.send(again);
     expectError(await host.next(), 'ALREADY_PRINTED', again.requestId, 'indiciumId');
+  }, 30_000);
+
+  it('`companion lock` locks the running host from another process; a stale record is dropped unsignalled', async () => {
+    const unlock = request('unlock', { passphrase: PASSPHRASE });
+    host.send(unlock);
+    expect(await host.next()).toMatchObject({ for: 'unlock', payload: { locked: false } });
+    // A record left by a host that is gone (or whose pid now runs something else) must not be signalled.
+    await writeFile(join(env.INDICIUM_COMPANION_HOME as string, 'hosts', String(process.pid)), 'stale\n');
+    const out = new PassThrough();
+    const code = await runCli(['lock'], {
+      stdin: new PassThrough(),
+      stdout: out,
+      stderr: new PassThrough(),
+      env,
+    });
+    expect(code).toBe(0);
+    expect(String(out.read())).toContain('locked 1 running browser session of the companion');
+    expect(await readdir(join(env.INDICIUM_COMPANION_HOME as string, 'hosts'))).toEqual([
+      String(host.child.pid),
+    ]);
+    const status = request('status', {});
+    host.send(status);
+    expect(await host.next()).toMatchObject({ for: 'status', payload: { locked: true } });
   }, 30_000);
 
   it('locks on request', async () => {

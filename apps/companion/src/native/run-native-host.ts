@@ -11,6 +11,7 @@ import { checkExtensionCaller } from './extension-caller.js';
 import { FrameDecoder } from './frame-codec.js';
 import { FrameWriter } from './frame-writer.js';
 import { NativeHostSession } from './native-host-session.js';
+import { LOCK_SIGNAL, registerRunningHost } from './running-hosts.js';
 
 /** Frames read but not yet handled before the host stops reading stdin. */
 const MAX_WAITING_FRAMES = 64;
@@ -61,6 +62,13 @@ export async function runNativeHost(options: NativeHostOptions): Promise<void> {
   const decoder = new FrameDecoder();
   let queue = Promise.resolve();
   logger.info({ caller: options.args[0] ?? null }, 'host started');
+  // `companion lock` reaches this session's unlocked key through a signal (running-hosts.ts).
+  const unregister = await registerRunningHost(paths.dataDir);
+  const lockOnSignal = () => {
+    deps.secrets.lock();
+    logger.info('locked by `companion lock`');
+  };
+  process.on(LOCK_SIGNAL, lockOnSignal);
 
   // Requests run one at a time; a browser that sends faster than they finish is slowed down by
   // pausing stdin, so the queue of waiting frames stays bounded.
@@ -88,5 +96,7 @@ export async function runNativeHost(options: NativeHostOptions): Promise<void> {
   await queue;
   await writer.flushed();
   deps.secrets.lock();
+  process.off(LOCK_SIGNAL, lockOnSignal);
+  await unregister();
   logger.info('host stopped: the browser closed the port');
 }
