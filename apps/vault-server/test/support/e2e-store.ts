@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import { chmod, copyFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { findPostgresBin, type PostgresTestServer, startPostgresTestServer } from './postgres-test-server.js';
+
+const run = promisify(execFile);
+
+/** A meter's package row as the store keeps it (`psd_packages`, DESIGN §10). */
+export interface PackageRow {
+  readonly bytes: Buffer;
+  readonly version: number;
+}
+
+/**
+ * The database behind one end-to-end vault (issue 8: the vault suite runs on SQLite and on
+ * PostgreSQL), with the few direct edits the destructive tests make, each an honest equivalent on
+ * both: a package row's bytes changed behind the vault's back, and the whole database replaced by
+ * an older copy of itself.
+ */
+export interface E2eStore {
+  readonly name: 'sqlite' | 'postgresql';
+  /** Prepares an empty database for a vault whose data directory is `dataDir`. */
+  open(dataDir: string): Promise<void>;
+  /** What `startVaultProcess` needs besides the data directory. */
+  vaultArgs(): readonly string[];
+  readPackage(meterId: string): Promise<PackageRow>;
+  writePackageBytes(meterId: string, bytes: Buffer): Promise<void>;
+  /** A consistent copy of the whole database as it is now (the vault may be running). */
+  snapshot(): Promise<void>;
+  /** Replaces the whole database by the snapshot (the vault must be stopped). */
+  restoreSnapshot(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** SQLite: the vault's `vault.db` in its data directory (the default store). */
+export function sqliteE2eStore(): E2eStore {
+  let dir = '';
+  const file = () => join(dir, 'vault.db');
+  const copy = () => join(dir, 'older-copy.db');
+  const withDb = <T>(work: (db: Database.Database) => T): T => {
+    const db = new Database(file());
+    try {
+      return work(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    name: 'sqlite',
+    async open(dataDir) {
+      dir = dataDir;
+    },
+    vaultArgs: () => [],
+    async readPackage(meterId) {
+      const row = withDb(
+        (db) =>
+          db
+            .prepare('SELECT package_bytes, package_version FROM psd_packages WHERE meter_id = ?')
+            .get(meterId) as { package_bytes: Buffer; package_version: number },
+      );
+      return { bytes: row.package_bytes, version: row.package_version };
+    },
+    async writePackageBytes(meterId, bytes) {
+      withDb((db) =>
+        db.prepare('UPDATE psd_packages SET package_bytes = ? WHERE meter_id = ?').run(bytes, meterId),
+      );
+    },
+    async snapshot() {
+      withDb((db) => db.exec(`VACUUM INTO '${copy()}'`));
+    },
+    async restoreSnapshot() {
+      for (const suffix of ['-wal', '-shm']) await rm(`${file()}${suffix}`, { force: true });
+      await copyFile(copy(), file());
+      await chmod(file(), 0o600);
+    },
+    async close() {},
+  };
+}
+
+/**
+ * PostgreSQL: a throwaway cluster (started by `open`, stopped by `close`) and one fresh database
+ * for the vault. The older copy is a `pg_dump` of the live database (one consistent snapshot
+ * transaction, as `VACUUM INTO` is for SQLite); restoring it drops the database, creates it again
+ * empty and loads the dump with `pg_restore`, so every table — packages, module table, audit,
+ * indicia, accounts — is the older copy's, as a replaced SQLite file would be.
+ */
+export function postgresE2eStore(): E2eStore {
+  let server: PostgresTestServer | undefined;
+  let url = '';
+  let dumpFile = '';
+  const up = (): PostgresTestServer => {
+    if (server === undefined) throw new Error('the PostgreSQL e2e store is not open');
+    return server;
+  };
+  const withClient = async <T>(target: string, work: (client: pg.Client) => Promise<T>): Promise<T> => {
+    const client = new pg.Client({ connectionString: target });
+    await client.connect();
+    try {
+      return await work(client);
+    } finally {
+      await client.end();
+    }
+  };
+  return {
+    name: 'postgresql',
+    async open(dataDir) {
+      server = await startPostgresTestServer();
+      url = await server.createDatabase('e2e');
+      dumpFile = join(dataDir, 'older-copy.pgdump');
+    },
+    vaultArgs: () => ['--database-url', url],
+    async readPackage(meterId) {
+      const { rows } = await withClient(url, (c) =>
+        c.query<{ package_bytes: Buffer; package_version: string | number }>(
+          'SELECT package_bytes, package_version FROM psd_packages WHERE meter_id = $1',
+          [meterId],
+        ),
+      );
+      const row = rows[0];
+      if (row === undefined) throw new Error(`no package row for ${meterId}`);
+      return { bytes: row.package_bytes, version: Number(row.package_version) };
+    },
+    async writePackageBytes(meterId, bytes) {
+      const { rowCount } = await withClient(url, (c) =>
+        c.query('UPDATE psd_packages SET package_bytes = $1 WHERE meter_id = $2', [bytes, meterId]),
+      );
+      if (rowCount !== 1) throw new Error(`no package row for ${meterId}`);
+    },
+    async snapshot() {
+      await run(join(findPostgresBin(), 'pg_dump'), ['--format=custom', '--file', dumpFile, url]);
+    },
+    async restoreSnapshot() {
+      const name = new URL(url).pathname.slice(1);
+      await withClient(up().adminUrl, async (c) => {
+        await c.query(`DROP DATABASE ${name} WITH (FORCE)`);
+        await c.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+      });
+      await run(join(findPostgresBin(), 'pg_restore'), [
+        '--exit-on-error',
+        '--no-owner',
+        '--dbname',
+        url,
+        dumpFile,
+      ]);
+    },
+    async close() {
+      await server?.stop();
+      server = undefined;
+    },
+  };
+}
