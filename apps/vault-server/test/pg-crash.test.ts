@@ -1,53 +1,16 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createStore } from '../src/store/create-store.js';
 import type { Store } from '../src/store/store.js';
+import { commitThenKill } from '../src/store/testing/commit-then-kill.js';
 import { meterId, sha256 } from '../src/store/testing/store-fixtures.js';
 import { usePostgresServer } from './support/postgres-test-server.js';
 
 const CHILD = fileURLToPath(new URL('./support/pg-commit-stream.child.ts', import.meta.url));
-const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
 const METERS = 6;
 const MODULE = 'crash-module';
 
 const server = usePostgresServer();
-
-/**
- * Runs the child until it has reported `killAfter` committed units, SIGKILLs it, and returns every
- * unit number it reported (lines still in the pipe are read to the end).
- */
-function commitThenKill(url: string, killAfter: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@indicium/source', '--import', 'tsx', CHILD, url, `${METERS}`, MODULE],
-      { cwd: PACKAGE_DIR, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const reported: number[] = [];
-    let buffered = '';
-    let stderr = '';
-    let ready = false;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'ready') ready = true;
-        else reported.push(Number(line));
-      }
-      if (ready && reported.length >= killAfter) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`the child ended by itself (${signal}): ${stderr}`));
-      else resolve(reported);
-    });
-  });
-}
 
 describe('PostgreSQL store: a vault node killed mid-stream', () => {
   const stores: Store[] = [];
@@ -75,7 +38,7 @@ describe('PostgreSQL store: a vault node killed mid-stream', () => {
     await setup.close();
 
     const killAfter = 150 + Math.floor(Math.random() * 150);
-    const reported = await commitThenKill(url, killAfter);
+    const reported = await commitThenKill(CHILD, [url, `${METERS}`, MODULE], killAfter);
     expect(reported.length).toBeGreaterThanOrEqual(killAfter);
 
     // The survivor waits at most 2 s for a lock: a meter the dead node still held would fail here.

@@ -1,53 +1,13 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createStore } from '../create-store.js';
+import { commitThenKill } from '../testing/commit-then-kill.js';
 import { meterId, sha256 } from '../testing/store-fixtures.js';
 import { useTempDirs } from '../testing/temp-dir.js';
 
 const CHILD = fileURLToPath(new URL('./commit-stream.child.ts', import.meta.url));
-const PACKAGE_DIR = fileURLToPath(new URL('../../../', import.meta.url));
 const METERS = 8;
-
-/**
- * Runs the child until it has reported `killAfter` committed units, SIGKILLs it, and returns every
- * unit number it reported (lines still in the pipe are read to the end).
- */
-function commitThenKill(path: string, killAfter: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=@indicium/source', '--import', 'tsx', CHILD, path, `${METERS}`],
-      {
-        cwd: PACKAGE_DIR,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    const reported: number[] = [];
-    let buffered = '';
-    let stderr = '';
-    let ready = false;
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString();
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) {
-        if (line === 'ready') ready = true;
-        else reported.push(Number(line));
-      }
-      if (ready && reported.length >= killAfter) child.kill('SIGKILL');
-    });
-    child.on('error', reject);
-    child.on('close', (_code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`the child ended by itself (${signal}): ${stderr}`));
-      else resolve(reported);
-    });
-  });
-}
 
 describe('SQLite store: a crash mid-stream', () => {
   const tempDir = useTempDirs();
@@ -55,7 +15,7 @@ describe('SQLite store: a crash mid-stream', () => {
   it('keeps every unit whose commit resolved, and no unit half-written', { timeout: 60_000 }, async () => {
     const path = join(await tempDir(), 'vault.db');
     const killAfter = 300 + Math.floor(Math.random() * 300);
-    const reported = await commitThenKill(path, killAfter);
+    const reported = await commitThenKill(CHILD, [path, `${METERS}`], killAfter);
     expect(reported.length).toBeGreaterThanOrEqual(killAfter);
 
     const store = await createStore({ kind: 'sqlite', path });
