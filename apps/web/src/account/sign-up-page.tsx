@@ -1,11 +1,10 @@
-import type { IndiciumError } from '@indicium/protocol';
 import { type FormEvent, useState } from 'react';
 import { AppLink } from '../app/app-link.js';
-import { asIndiciumError } from '../app/as-indicium-error.js';
 import { ErrorNotice } from '../app/error-notice.js';
 import { PageHeading } from '../app/page-heading.js';
 import { useServices } from '../app/services.js';
 import { TextField } from '../app/text-field.js';
+import { useAction } from '../app/use-action.js';
 
 /** Create a web account (DESIGN §6) and go on to the setup wizard. */
 export function SignUpPage() {
@@ -13,21 +12,14 @@ export function SignUpPage() {
   const [displayName, setDisplayName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<IndiciumError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       setSession(await vault.signUp({ displayName, email, password }));
       navigate('/setup');
-    } catch (caught) {
-      setError(asIndiciumError(caught));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
