@@ -195,6 +195,10 @@ export const ERROR_CATALOG = Object.freeze({
     'An audit entry could not be made.',
     'Operators: the module is in Error; check the audit chain.',
   ),
+  AUDIT_OUTBOX_FULL: vault(
+    'The module holds as many audit entries as it may before the vault confirms it stored them; it makes no more until then.',
+    'Operators: check the audit store; the vault drains the outbox (read-audit-outbox, acknowledge-audit) once it can store again.',
+  ),
   MKS_MISSING: vault(
     'The module holds no active master key set.',
     'Operators: run the key ceremony with `vaultctl`.',
