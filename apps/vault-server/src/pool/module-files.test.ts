@@ -18,6 +18,15 @@ describe('module files', () => {
     expect(nextModuleSerial(['M0001', 'M0007', 'X-1'])).toBe('M0008');
   });
 
+  it("numbers a joined node's modules under its own prefix, whatever other serials exist", () => {
+    expect(nextModuleSerial(['M0001', 'M0009'], 'N0a1b2c3d-')).toBe('N0a1b2c3d-M0001');
+    expect(nextModuleSerial(['N0a1b2c3d-M0002', 'M0009', 'Nffffffff-M0005'], 'N0a1b2c3d-')).toBe(
+      'N0a1b2c3d-M0003',
+    );
+    // The first node's scheme ignores prefixed serials, so the two never meet.
+    expect(nextModuleSerial(['N0a1b2c3d-M0004'])).toBe('M0001');
+  });
+
   it('refuses a serial that is not a safe path segment', () => {
     for (const bad of ['../x', 'a/b', '']) {
       expect(() => moduleFiles(root, bad)).toThrow(expect.objectContaining({ code: 'VAULT_DATA_REFUSED' }));

@@ -44,11 +44,18 @@ export async function listModuleSerials(dataDir: string): Promise<string[]> {
     .sort();
 }
 
-/** The vault's own serial scheme: `M0001`, `M0002`…, the next after the highest present. */
-export function nextModuleSerial(existing: readonly string[]): string {
-  const numbers = existing.map((s) => /^M(\d+)$/.exec(s)?.[1]).filter((n) => n !== undefined);
+/**
+ * The vault's own serial scheme: `<prefix>M0001`, `<prefix>M0002`…, the next after the highest
+ * present with that prefix. A node that joined a cluster has its own prefix (`N<node id>-`, in
+ * vault.json), so serials never collide in the shared module table and audit log (DESIGN §10);
+ * the first node's prefix is empty.
+ */
+export function nextModuleSerial(existing: readonly string[], prefix = ''): string {
+  const numbers = existing
+    .map((s) => (s.startsWith(prefix) ? /^M(\d+)$/.exec(s.slice(prefix.length))?.[1] : undefined))
+    .filter((n) => n !== undefined);
   const next = numbers.reduce((max, n) => Math.max(max, Number(n)), 0) + 1;
-  return `M${String(next).padStart(4, '0')}`;
+  return `${prefix}M${String(next).padStart(4, '0')}`;
 }
 
 /**

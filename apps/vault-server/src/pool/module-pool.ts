@@ -27,6 +27,8 @@ export interface ModulePoolOptions {
   readonly onWorkerStart?: (serial: string, worker: ModuleWorker) => void;
   /** Modules that take no PSD work until `setInService(serial, true)` (a clone not yet loaded). */
   readonly outOfService?: readonly string[];
+  /** Prefix of new modules' serials (`nextModuleSerial`): a joined node's `N<node id>-`. Default none. */
+  readonly serialPrefix?: string;
   /** Delay before restarting a crashed module; doubled per consecutive crash, up to 30 s. */
   readonly restartDelayMs?: number;
 }
@@ -201,7 +203,7 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
 
   const existing = await listModuleSerials(options.dataDir);
   const serials = [...existing];
-  while (serials.length < options.modules) serials.push(nextModuleSerial(serials));
+  while (serials.length < options.modules) serials.push(nextModuleSerial(serials, options.serialPrefix));
   try {
     await Promise.all(serials.map((serial) => add(serial, !outOfService.has(serial))));
   } catch (error) {
@@ -246,7 +248,7 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
     },
     async addModule() {
       refuseIfClosed();
-      const serial = nextModuleSerial([...slots.keys()]);
+      const serial = nextModuleSerial([...slots.keys()], options.serialPrefix);
       const slot = await add(serial, false);
       options.logger?.info({ module: serial }, 'module added (out of service until cloned)');
       return infoOf(serial, slot);
