@@ -15,6 +15,7 @@ export {
   verifyGetChallengeAnswer,
   verifyUserAdminAnswer,
 } from './client/user-requests.js';
+export { type PsdPackageHeader, readPackageHeader } from './read-package-header.js';
 export { PSD_SOFTWARE_ID } from './sign-indicium.js';
 export {
   type MeterProblem,
