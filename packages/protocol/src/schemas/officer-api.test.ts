@@ -6,7 +6,11 @@ import {
   OFFICER_PATHS,
   OFFICER_PLAIN_COMMANDS,
   OfficerDispatchRequestSchema,
+  PACKAGE_LIST_MAX_SCAN,
+  PackageListQuerySchema,
   SetInServiceRequestSchema,
+  SetPsdServiceRequestSchema,
+  StoreTranslatedPackageRequestSchema,
 } from './officer-api.js';
 
 describe('officer API schemas', () => {
@@ -57,5 +61,43 @@ describe('officer API schemas', () => {
     expect(CryptoCardAnswerSchema.safeParse({ ...card, mks: { version: 1, kcv: 'XYZ' } }).success).toBe(
       false,
     );
+  });
+
+  it('a package list page is bounded and its query comes from URL text', () => {
+    expect(PackageListQuerySchema.parse({ mksVersion: '2' })).toEqual({ mksVersion: 2, limit: 100 });
+    expect(
+      PackageListQuerySchema.parse({ mksVersion: '1', after: '00042-00001-0000001001', limit: '500' }),
+    ).toEqual({ mksVersion: 1, after: '00042-00001-0000001001', limit: 500 });
+    for (const bad of [
+      {},
+      { mksVersion: '0' },
+      { mksVersion: 'one' },
+      { mksVersion: '1', limit: String(PACKAGE_LIST_MAX_SCAN + 1) },
+      { mksVersion: '1', after: '../x' },
+      { mksVersion: '1', extra: '1' },
+    ]) {
+      expect(PackageListQuerySchema.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('a translated package is stored with its checkpoint and the version it replaces', () => {
+    const good = {
+      protocol: 1,
+      module: 'M0001',
+      replacesVersion: 7,
+      package: Buffer.alloc(96, 1).toString('base64'),
+      checkpoint: Buffer.alloc(96, 2).toString('base64'),
+    };
+    expect(StoreTranslatedPackageRequestSchema.safeParse(good).success).toBe(true);
+    const { checkpoint: _checkpoint, ...noCheckpoint } = good;
+    expect(StoreTranslatedPackageRequestSchema.safeParse(noCheckpoint).success).toBe(false);
+    expect(StoreTranslatedPackageRequestSchema.safeParse({ ...good, replacesVersion: 0 }).success).toBe(
+      false,
+    );
+    expect(StoreTranslatedPackageRequestSchema.safeParse({ ...good, package: 'not base64!' }).success).toBe(
+      false,
+    );
+    expect(SetPsdServiceRequestSchema.safeParse({ protocol: 1, psdService: false }).success).toBe(true);
+    expect(SetPsdServiceRequestSchema.safeParse({ protocol: 1, psdService: 0 }).success).toBe(false);
   });
 });

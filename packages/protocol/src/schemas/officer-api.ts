@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { AuditEntrySchema } from '../module/audit-entry.js';
 import { ModuleRequestSchema, SealedMessageSchema } from '../module/module-envelope.js';
-import { ProtocolVersionSchema } from './primitives.js';
+import { CheckpointRecordBytesSchema, PsdPackageBytesSchema } from '../module/psd-commands.js';
+import { MeterIdSchema, ProtocolVersionSchema } from './primitives.js';
+import { PsdStateSchema } from './psd-fields.js';
 
 /**
  * `vaultctl` ↔ vault officer endpoint (DESIGN §3.2, §6): HTTPS JSON, answered only on the vault
@@ -18,6 +20,17 @@ export const OFFICER_PATHS = Object.freeze({
   restart: '/v1/officer/modules/{serial}/restart',
   audit: '/v1/officer/modules/{serial}/audit',
   cryptoCard: '/v1/officer/crypto-card',
+  /**
+   * Takes a module out of PSD service (after its leases drained) or gives it back: the module a
+   * rollover sweep translates packages on (DESIGN §3.4, §3.6).
+   */
+  psdService: '/v1/officer/modules/{serial}/psd-service',
+  /** `GET ?mksVersion=&after=&limit=`: meters whose package is sealed under one MKS version. */
+  packages: '/v1/officer/packages',
+  /** `GET`: one meter's package; `PUT`: store its translation (with the module's checkpoint). */
+  package: '/v1/officer/packages/{meterId}',
+  /** `POST`: hold the meter for a translation and read its package; `DELETE`: let it go. */
+  translation: '/v1/officer/packages/{meterId}/translation',
 } as const);
 
 /** A module serial as the vault names its modules (`M0001`…); also a path segment. */
@@ -119,3 +132,97 @@ export const CryptoCardAnswerSchema = z.strictObject({
 
 /** After a rollover: the crypto-card tokens translated to the new MKS, and that MKS. */
 export const SetCryptoCardRequestSchema = CryptoCardAnswerSchema;
+
+/** `POST psd-service`: false takes the module out of PSD service (its leases drain first), true gives it back. */
+export const SetPsdServiceRequestSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  psdService: z.boolean(),
+});
+export const SetPsdServiceAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  module: ModuleSerialSchema,
+  psdService: z.boolean(),
+  /** The module's row of the module table (DESIGN §3.6): the record its next PSD command must present. */
+  checkpoint: CheckpointRecordBytesSchema.nullable(),
+});
+
+/** Store rows one list page reads at most (a page may name fewer meters: only matches are listed). */
+export const PACKAGE_LIST_MAX_SCAN = 500;
+
+/** `GET packages` query: one bounded page of the store, in meter-id order, after the cursor. */
+export const PackageListQuerySchema = z.strictObject({
+  mksVersion: z.coerce.number().int().min(1).max(0xffff_ffff),
+  after: MeterIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(PACKAGE_LIST_MAX_SCAN).default(100),
+});
+export type PackageListQuery = z.input<typeof PackageListQuerySchema>;
+
+export const PackageListAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  mksVersion: z.number().int().min(1),
+  /** Meters of this page whose package header names `mksVersion` (read, not verified: DESIGN §3.4). */
+  packages: z.array(z.strictObject({ meterId: MeterIdSchema, version: z.number().int().min(1) })),
+  /** Store rows this page read. */
+  scanned: z.number().int().min(0),
+  /** Pass as `after` for the next page; null: the store has no more packages. */
+  next: MeterIdSchema.nullable(),
+});
+export type PackageListAnswer = z.infer<typeof PackageListAnswerSchema>;
+
+/** One meter's stored package and what its clear header says. */
+export const PackageAnswerShape = {
+  protocol: ProtocolVersionSchema,
+  meterId: MeterIdSchema,
+  /** The store's version of the record (equal to the header's package version). */
+  version: z.number().int().min(1),
+  mksVersion: z.number().int().min(1),
+  state: PsdStateSchema,
+  package: PsdPackageBytesSchema,
+};
+export const PackageAnswerSchema = z.strictObject(PackageAnswerShape);
+export type PackageAnswer = z.infer<typeof PackageAnswerSchema>;
+
+/** `POST translation`: hold the meter (no other work on it) while `module` translates its package. */
+export const BeginTranslationRequestSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  module: ModuleSerialSchema,
+});
+export const BeginTranslationAnswerSchema = z.strictObject({
+  ...PackageAnswerShape,
+  module: ModuleSerialSchema,
+  /** The module's module-table row: pass it as the Translate PSD Package `checkpoint`. */
+  checkpoint: CheckpointRecordBytesSchema.nullable(),
+  /** The vault lets the meter go after this long without a store. */
+  holdMs: z.number().int().min(1),
+});
+export type BeginTranslationAnswer = z.infer<typeof BeginTranslationAnswerSchema>;
+
+export const EndTranslationAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  meterId: MeterIdSchema,
+  /** False when no hold was left (it expired or was already ended). */
+  released: z.boolean(),
+});
+
+/**
+ * `PUT package`: a translated package and the translating module's new checkpoint, stored as one
+ * unit (DESIGN §3.3: a package change and its checkpoint move together). Refused with
+ * STALE_PACKAGE when the stored version is no longer `replacesVersion`.
+ */
+export const StoreTranslatedPackageRequestSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  /** The module that translated it (out of PSD service); its row takes `checkpoint`. */
+  module: ModuleSerialSchema,
+  /** The stored version the translation was made from. */
+  replacesVersion: z.number().int().min(1),
+  package: PsdPackageBytesSchema,
+  checkpoint: CheckpointRecordBytesSchema,
+});
+export type StoreTranslatedPackageRequest = z.infer<typeof StoreTranslatedPackageRequestSchema>;
+
+export const StoreTranslatedPackageAnswerSchema = z.strictObject({
+  protocol: ProtocolVersionSchema,
+  meterId: MeterIdSchema,
+  version: z.number().int().min(1),
+  mksVersion: z.number().int().min(1),
+});
