@@ -54,6 +54,12 @@ export const IndiciumPageSchema = z.strictObject({
   before: z.strictObject({ createdAtMs: safeUint, indiciumId: IndiciumIdSchema }).optional(),
 });
 
+/** A page of every meter's package, in meter-id order after `after` (the rollover sweep). */
+export const PackagePageSchema = z.strictObject({
+  limit: z.int().min(1).max(1000),
+  after: MeterIdSchema.optional(),
+});
+
 export const AuditPageSchema = z.strictObject({
   fromSequence: safeUint,
   limit: z.int().min(1).max(10_000),

@@ -51,6 +51,11 @@ export interface Store {
   readonly packages: {
     get(meterId: string): Promise<PackageRecord | null>;
     listByCustomer(customerId: string): Promise<readonly PackageRecord[]>;
+    /**
+     * Every meter's package in meter-id (byte) order, one bounded page after `after`: what a
+     * rollover sweep walks to find packages still under an old MKS (DESIGN §3.4).
+     */
+    list(page: { limit: number; after?: string }): Promise<readonly PackageRecord[]>;
   };
   readonly modules: {
     get(moduleId: string): Promise<ModuleRecord | null>;

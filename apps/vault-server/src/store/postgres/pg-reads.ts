@@ -34,6 +34,7 @@ import {
   IndiciumPageSchema,
   NonceInputSchema,
   NowSchema,
+  PackagePageSchema,
   RequestMacSchema,
 } from '../store-inputs.js';
 import { LEDGER_KINDS, type LedgerKind } from '../store-records.js';
@@ -74,6 +75,12 @@ export function createPgReads(db: pg.Pool, ensureOpen: () => void) {
         one<PackageRow, ReturnType<typeof toPackage>>('packageGet', [meterId], toPackage),
       listByCustomer: (customerId: string) =>
         all<PackageRow, ReturnType<typeof toPackage>>('packagesByCustomer', [customerId], toPackage),
+      async list(input: Parameters<Store['packages']['list']>[0]) {
+        ensureOpen();
+        const { limit, after } = parseStoreInput(PackagePageSchema, input, 'page');
+        // '' sorts before every meter id: no cursor is the first page.
+        return (await pgRows<PackageRow>(db, 'packagesPage', [after ?? '', limit])).map(toPackage);
+      },
     },
     modules: {
       get: (moduleId: string) =>

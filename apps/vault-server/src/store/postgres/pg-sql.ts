@@ -8,6 +8,8 @@
 export const PG_SQL = Object.freeze({
   packageGet: 'SELECT * FROM psd_packages WHERE meter_id = $1',
   packagesByCustomer: 'SELECT * FROM psd_packages WHERE customer_id = $1 ORDER BY meter_id COLLATE "C"',
+  packagesPage:
+    'SELECT * FROM psd_packages WHERE meter_id COLLATE "C" > $1 ORDER BY meter_id COLLATE "C" LIMIT $2',
   packageInsert: `INSERT INTO psd_packages
       (meter_id, customer_id, package_version, state, package_bytes, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (meter_id) DO NOTHING`,

@@ -5,6 +5,7 @@ import {
   IndiciumPageSchema,
   NonceInputSchema,
   NowSchema,
+  PackagePageSchema,
   RequestMacSchema,
 } from '../store-inputs.js';
 import { LEDGER_KINDS, type LedgerKind } from '../store-records.js';
@@ -48,6 +49,12 @@ export function createSqliteReads(s: SqliteStatements, ensureOpen: () => void) {
       async listByCustomer(customerId: string) {
         ensureOpen();
         return s.packagesByCustomer.all(customerId).map(toPackage);
+      },
+      async list(input: Parameters<Store['packages']['list']>[0]) {
+        ensureOpen();
+        const { limit, after } = parseStoreInput(PackagePageSchema, input, 'page');
+        // '' sorts before every meter id: no cursor is the first page.
+        return s.packagesPage.all(after ?? '', limit).map(toPackage);
       },
     },
     modules: {

@@ -43,6 +43,7 @@ export function prepareSqliteStatements(db: Database.Database) {
 
     packageGet: row<PackageRow>('SELECT * FROM psd_packages WHERE meter_id = ?'),
     packagesByCustomer: row<PackageRow>('SELECT * FROM psd_packages WHERE customer_id = ? ORDER BY meter_id'),
+    packagesPage: row<PackageRow>('SELECT * FROM psd_packages WHERE meter_id > ? ORDER BY meter_id LIMIT ?'),
     packageInsert: write(`INSERT INTO psd_packages
       (meter_id, customer_id, package_version, state, package_bytes, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT (meter_id) DO NOTHING`),

@@ -87,6 +87,24 @@ export function describeCommitContract(name: string, makeHarness: MakeStoreHarne
       expect((await ctx.store.packages.get(meterId(1)))?.bytes).toEqual(packageWrite(1, 2, 1).bytes);
     });
 
+    it('lists every package in meter-id order, one bounded page after a cursor', async () => {
+      for (const n of [3, 1, 12, 2]) await createMeter(n);
+      await ctx.store.commit({ package: packageWrite(2, 2, 1) });
+      const first = await ctx.store.packages.list({ limit: 3 });
+      expect(first.map((p) => p.meterId)).toEqual([meterId(1), meterId(2), meterId(3)]);
+      expect(first[1]).toMatchObject({ version: 2, state: 'leased', customerId: 'customer-1' });
+      expect(first[1]?.bytes).toEqual(packageWrite(2, 2, 1).bytes);
+      const rest = await ctx.store.packages.list({ limit: 3, after: meterId(3) });
+      expect(rest.map((p) => p.meterId)).toEqual([meterId(12)]);
+      expect(await ctx.store.packages.list({ limit: 3, after: meterId(12) })).toEqual([]);
+      await expectRefusal(ctx.store.packages.list({ limit: 0 }), 'INVALID_FIELD', 'page.limit');
+      await expectRefusal(
+        ctx.store.packages.list({ limit: 5, after: '../x' }),
+        'INVALID_FIELD',
+        'page.after',
+      );
+    });
+
     it('refuses an update of a meter that has no package', async () => {
       const refusal = await expectRefusal(
         ctx.store.commit({ package: packageWrite(9, 2, 1) }),
