@@ -31,6 +31,17 @@ export interface PsdModules {
    * and make the module roll back (§3.6). Meters are serialised by the caller (`pool.withMeter`).
    */
   withModule<T>(fn: (lease: ModuleLease) => Promise<T>): Promise<T>;
+  /**
+   * Takes a module out of PSD service for officer work that moves its checkpoint outside a lease
+   * (the rollover sweep's Translate PSD Package, DESIGN §3.4): no new lease picks it, and the
+   * promise resolves once every lease already given on it has settled, its commit included — so
+   * from then on its module-table row is its latest record and only the officer moves it (§3.6).
+   * Refused (VAULT_UNAVAILABLE) when it would leave no module in PSD service but `allowLast`.
+   */
+  exclude(serial: string, options?: { allowLast?: boolean }): Promise<void>;
+  /** Gives an excluded module back to PSD service. */
+  include(serial: string): void;
+  isExcluded(serial: string): boolean;
 }
 
 export interface PsdModulesDeps {
@@ -68,8 +79,10 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
   const waiting = new Map<string, number>();
   let rotate = 0;
 
+  const excluded = new Set<string>();
+
   function pick(): string {
-    const candidates = pool.info().filter((m) => m.inService);
+    const candidates = pool.info().filter((m) => m.inService && !excluded.has(m.serial));
     if (candidates.length === 0) {
       throw new IndiciumError('VAULT_UNAVAILABLE', { detail: 'no module in PSD service' });
     }
@@ -155,5 +168,23 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
         else waiting.set(serial, left);
       }
     },
+    async exclude(serial, options = {}) {
+      const others = pool.info().filter((m) => m.inService && m.serial !== serial && !excluded.has(m.serial));
+      if (others.length === 0 && options.allowLast !== true) {
+        throw new IndiciumError('VAULT_UNAVAILABLE', {
+          field: 'serial',
+          detail: `${serial} is the last module in PSD service`,
+        });
+      }
+      excluded.add(serial);
+      log.info({ module: serial }, 'module out of PSD service; draining its leases');
+      // pick() and locks.run() happen in one synchronous step, so every lease given this module
+      // before the line above is queued ahead of this no-op: when it runs, they have all settled.
+      await locks.run(serial, async () => undefined);
+    },
+    include(serial) {
+      if (excluded.delete(serial)) log.info({ module: serial }, 'module back in PSD service');
+    },
+    isExcluded: (serial) => excluded.has(serial),
   };
 }

@@ -15,7 +15,7 @@ import { createProviderService } from '../provider/provider-service.js';
 import type { Store } from '../store/store.js';
 import { meterRoutes } from './meter-routes.js';
 import { createMeterService } from './meter-service.js';
-import { createPsdModules } from './psd-modules.js';
+import { createPsdModules, type PsdModules } from './psd-modules.js';
 import { type CardPublicKeys, makeRegistrationKeyBundle } from './registration-key-bundle.js';
 import { createRegistrationTokens } from './registration-tokens.js';
 
@@ -39,6 +39,8 @@ export interface ValuePathDeps {
 
 export interface ValuePath {
   readonly routes: readonly Route[];
+  /** The held modules PSD work runs on; the officer router takes a module out for a rollover sweep. */
+  readonly psd: PsdModules;
   /** Starts MeterGen's background refill. */
   start(): void;
   /** Stops MeterGen (waits for a meter being made). */
@@ -107,6 +109,7 @@ export async function createValuePath(deps: ValuePathDeps): Promise<ValuePath> {
     return bundle;
   };
   return {
+    psd,
     routes: [
       ...meterRoutes({ meters, keyBundle }),
       ...moneyRoutes({ store, provider, licences, tokens, maximumDescendingRegisterMills }),
