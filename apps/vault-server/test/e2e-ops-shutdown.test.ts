@@ -3,53 +3,66 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateIndiciumAnswer } from '@indicium/protocol';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/auditor/audit-report.js';
 import { startVaultProcess, type VaultProcess } from '../src/http/testing/vault-process.js';
 import { type MeterUser, registerMeter, signUp, TRANSACTION } from './support/e2e-protocol-client.js';
+import { type E2eStore, postgresE2eStore, sqliteE2eStore } from './support/e2e-store.js';
 
 /**
  * Graceful shutdown loses no commit (DESIGN §6): create-indicium load on three meters and sign-ups
  * through the real routes of the real vault process, SIGTERM in the middle of it; afterwards every
  * request that was answered is in the database, and after a restart the auditor finds every
- * module's chain complete up to its signed head and no meter's AR going down.
+ * module's chain complete up to its signed head and no meter's AR going down. The same test runs
+ * on the default SQLite store and on PostgreSQL (issue 8; `support/e2e-store.ts` reads back what
+ * was committed on each).
  */
 
 const METERS = 3;
 let dataDir: string;
 let vault: VaultProcess;
 const users: MeterUser[] = [];
+let store: E2eStore;
 
 async function start(): Promise<VaultProcess> {
-  const started = await startVaultProcess(dataDir, ['--pool-size', '2', '--meter-stock', '0']);
+  const started = await startVaultProcess(dataDir, [
+    ...store.vaultArgs(),
+    '--pool-size',
+    '2',
+    '--meter-stock',
+    '0',
+  ]);
   for (const user of users) user.vault = started;
   return started;
 }
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'indicium-e2e-shutdown-'));
-  vault = await start();
-  for (let i = 0; i < METERS; i++) {
-    const customer = await signUp(vault, `load-${i}@example.test`);
-    const { meterId, user } = await registerMeter(vault, customer);
-    const bought = await customer.call('POST', `/v1/meters/${meterId}/purchases`, {
-      protocol: 1,
-      amountMills: 200_000,
-      idempotencyKey: `load-purchase-${i}`,
-    });
-    expect(bought.status).toBe(200);
-    await user.getChallenge();
-    users.push(user);
-  }
-}, 300_000);
+describe.each([sqliteE2eStore(), postgresE2eStore()])('graceful shutdown under load on $name', (variant) => {
+  beforeAll(async () => {
+    store = variant;
+    users.length = 0;
+    dataDir = await mkdtemp(join(tmpdir(), 'indicium-e2e-shutdown-'));
+    await store.open(dataDir);
+    vault = await start();
+    for (let i = 0; i < METERS; i++) {
+      const customer = await signUp(vault, `load-${i}@example.test`);
+      const { meterId, user } = await registerMeter(vault, customer);
+      const bought = await customer.call('POST', `/v1/meters/${meterId}/purchases`, {
+        protocol: 1,
+        amountMills: 200_000,
+        idempotencyKey: `load-purchase-${i}`,
+      });
+      expect(bought.status).toBe(200);
+      await user.getChallenge();
+      users.push(user);
+    }
+  }, 300_000);
 
-afterAll(async () => {
-  await vault?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await vault?.stop();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
 
-describe('graceful shutdown under load', () => {
   it('SIGTERM mid-load: exit 0, and every answered indicium and sign-up is in the database after restart', async () => {
     const answered: { meterId: string; indicium: string; ascending: number }[] = [];
     const signedUp: string[] = [];
@@ -108,22 +121,11 @@ describe('graceful shutdown under load', () => {
     expect(answered.length).toBeGreaterThanOrEqual(answeredBeforeSignal);
     expect(vault.logs.some((l) => l.component === 'shutdown' && l.level === 'error')).toBe(false);
 
-    const db = new Database(join(dataDir, 'vault.db'), { readonly: true });
-    try {
-      const stored = new Set(
-        (db.prepare('SELECT indicium FROM issued_indicia').all() as { indicium: Buffer }[]).map((r) =>
-          r.indicium.toString('base64'),
-        ),
-      );
-      const missing = answered.filter((a) => !stored.has(a.indicium));
-      expect(missing).toEqual([]);
-      const emails = new Set(
-        (db.prepare('SELECT email FROM web_accounts').all() as { email: string }[]).map((r) => r.email),
-      );
-      expect(signedUp.filter((e) => !emails.has(e))).toEqual([]);
-    } finally {
-      db.close();
-    }
+    const stored = new Set((await store.issuedIndicia()).map((b) => b.toString('base64')));
+    const missing = answered.filter((a) => !stored.has(a.indicium));
+    expect(missing).toEqual([]);
+    const emails = new Set(await store.accountEmails());
+    expect(signedUp.filter((e) => !emails.has(e))).toEqual([]);
 
     // A new process: the registers each meter was last answered with are where it goes on from.
     vault = await start();

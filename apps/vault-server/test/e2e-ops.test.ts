@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateIndiciumAnswer } from '@indicium/protocol';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/auditor/audit-report.js';
 import { type HttpAnswer, startVaultProcess, type VaultProcess } from '../src/http/testing/vault-process.js';
@@ -15,18 +15,23 @@ import {
   TRANSACTION,
   type WebCustomer,
 } from './support/e2e-protocol-client.js';
+import { type E2eStore, postgresE2eStore, sqliteE2eStore } from './support/e2e-store.js';
 
 /**
  * Operations end to end (issue 5): the real vault process over real HTTPS with two modules, a
  * customer printing real indicia, then the module table edited behind the vault between restarts
  * (DESIGN §3.6), the auditor over every module and meter (§3.5), officer recovery with vaultctl,
- * and a grep of every log line the vault wrote for the secrets that passed through it.
+ * and a grep of every log line the vault wrote for the secrets that passed through it. The same
+ * tests run twice (issue 8): on the default SQLite store and on PostgreSQL (a throwaway cluster,
+ * `--database-url`), the module-table edits done the honest way for each (`support/e2e-store.ts`);
+ * on PostgreSQL the database also goes away under the running vault and comes back.
  */
 
 let dataDir: string;
 let vault: VaultProcess;
 let alice: WebCustomer;
 let user: MeterUser;
+let store: E2eStore;
 const logs: string[] = [];
 const macs: string[] = [];
 
@@ -35,6 +40,7 @@ const errorOf = (answer: HttpAnswer) =>
 
 async function start(): Promise<VaultProcess> {
   const started = await startVaultProcess(dataDir, [
+    ...store.vaultArgs(),
     '--pool-size',
     '2',
     '--max-failing-modules',
@@ -49,32 +55,15 @@ async function start(): Promise<VaultProcess> {
 }
 
 /** A clean stop (SIGTERM, exit 0), `edit` on the data while the vault is down, then a new process. */
-async function restart(edit: () => void = () => undefined): Promise<void> {
+async function restart(edit: () => Promise<void> = async () => undefined): Promise<void> {
   expect(await vault.stop()).toBe(0);
   logs.push(JSON.stringify(vault.logs), vault.stderr());
-  edit();
+  await edit();
   vault = await start();
 }
 
-function withDb<T>(fn: (db: Database.Database) => T): T {
-  const db = new Database(join(dataDir, 'vault.db'));
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
-const row = (serial: string) =>
-  withDb(
-    (db) =>
-      db.prepare('SELECT checkpoint, inhibited FROM modules WHERE module_id = ?').get(serial) as {
-        checkpoint: Buffer | null;
-        inhibited: number;
-      },
-  );
-const setRow = (serial: string, checkpoint: Buffer | null) =>
-  withDb((db) => db.prepare('UPDATE modules SET checkpoint = ? WHERE module_id = ?').run(checkpoint, serial));
+const row = (serial: string) => store.readModule(serial);
+const setRow = (serial: string, checkpoint: Buffer | null) => store.writeModuleCheckpoint(serial, checkpoint);
 
 /** Prints one indicium; returns the HTTP answer (200 advances the user's registers). */
 async function print(): Promise<HttpAnswer> {
@@ -113,19 +102,24 @@ async function auditNow(): Promise<AuditReport> {
   return answer.json<AuditReport>();
 }
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'indicium-e2e-ops-'));
-  vault = await start();
-  alice = await signUp(vault, 'ops-alice@example.test');
-  ({ user } = await registerMeter(vault, alice));
-}, 300_000);
+describe.each([sqliteE2eStore(), postgresE2eStore()])('operations over real HTTPS on $name', (variant) => {
+  beforeAll(async () => {
+    store = variant;
+    logs.length = 0;
+    macs.length = 0;
+    dataDir = await mkdtemp(join(tmpdir(), 'indicium-e2e-ops-'));
+    await store.open(dataDir);
+    vault = await start();
+    alice = await signUp(vault, 'ops-alice@example.test');
+    ({ user } = await registerMeter(vault, alice));
+  }, 300_000);
 
-afterAll(async () => {
-  await vault?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+  afterAll(async () => {
+    await vault?.stop();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
 
-describe('operations over real HTTPS', () => {
   it('/readyz covers the store, the pool and the module table', async () => {
     const ready = await vault.request('GET', '/readyz');
     expect(ready.status).toBe(200);
@@ -164,17 +158,65 @@ describe('operations over real HTTPS', () => {
     expect(metrics).toContain('indicium_meter_ar_regressions_total 0');
   });
 
+  // Only a database server can go away under a running vault: SQLite is a file the vault itself
+  // holds open (see `E2eStore.outage`), so on SQLite this case does not exist.
+  if (variant.outage !== null) {
+    const outage = variant.outage;
+    it('the database goes away: /readyz says not ready naming the store, value-bearing work is refused with a typed error; both come back with it', async () => {
+      await outage.begin();
+      let down = true;
+      try {
+        const ready = await vault.request('GET', '/readyz');
+        expect(ready.status).toBe(503);
+        expect(errorOf(ready)).toMatchObject({ code: 'VAULT_UNAVAILABLE', details: { failing: ['store'] } });
+        const refused = await print();
+        expect(refused.status).toBe(503);
+        expect(errorOf(refused).code).toBe('VAULT_UNAVAILABLE');
+        const signUpRefused = await vault.request('POST', '/v1/account/sign-up', {
+          body: {
+            protocol: 1,
+            email: 'during-outage@example.test',
+            password: 'correct horse battery staple',
+            displayName: 'Outage',
+          },
+        });
+        expect(signUpRefused.status).toBe(503);
+        expect(errorOf(signUpRefused).code).toBe('VAULT_UNAVAILABLE');
+        await outage.end();
+        down = false;
+      } finally {
+        if (down) await outage.end();
+      }
+      // The vault reconnects by itself: no restart, no operator.
+      let again = await vault.request('GET', '/readyz');
+      for (let i = 0; i < 50 && again.status !== 200; i++) {
+        await sleep(200);
+        again = await vault.request('GET', '/readyz');
+      }
+      expect(again.status).toBe(200);
+      expect(again.json()).toEqual({
+        status: 'ready',
+        checks: { store: true, pool: true, 'module-table': true },
+      });
+      await user.getChallenge();
+      for (let i = 0; i < 2; i++) expect((await print()).status).toBe(200);
+      const report = await auditNow();
+      expect(report.valid).toBe(true);
+      expect(report.modules.map((m) => m.result)).toEqual(['verified', 'verified']);
+    });
+  }
+
   it('an older genuine row of a module: Auto-Recover rolls the module back at start (audited), and it serves on', async () => {
     // Each print moves one module's row; keep M0001's rows as they change.
     const seen: Buffer[] = [];
-    const note = () => {
-      const current = row('M0001').checkpoint;
+    const note = async () => {
+      const current = (await row('M0001')).checkpoint;
       if (current !== null && !seen.some((s) => s.equals(current))) seen.push(current);
     };
-    note();
+    await note();
     for (let i = 0; i < 8 && seen.length < 3; i++) {
       expect((await print()).status).toBe(200);
-      note();
+      await note();
     }
     expect(seen.length).toBeGreaterThanOrEqual(2);
     const older = seen.at(-2) as Buffer;
@@ -182,7 +224,7 @@ describe('operations over real HTTPS', () => {
     expect(
       vault.logs.some((l) => l.component === 'module-table' && l.module === 'M0001' && l.discarded === 1),
     ).toBe(true);
-    expect(row('M0001')).toMatchObject({ inhibited: 0 });
+    expect(await row('M0001')).toMatchObject({ inhibited: 0 });
     for (let i = 0; i < 3; i++) expect((await print()).status).toBe(200);
     const entries = await vault.request('GET', '/v1/officer/modules/M0001/audit');
     const recovered = entries
@@ -199,7 +241,7 @@ describe('operations over real HTTPS', () => {
         (l) => l.level === 'error' && l.module === 'M0002' && String(l.msg).startsWith('module inhibited'),
       ),
     ).toBe(true);
-    expect(row('M0002').inhibited).toBe(1);
+    expect((await row('M0002')).inhibited).toBe(1);
     expect((await vault.request('GET', '/readyz')).status).toBe(200);
     const table = (await vault.request('GET', '/v1/module-table')).json<{
       serving: boolean;
@@ -210,13 +252,13 @@ describe('operations over real HTTPS', () => {
       ['M0001', false],
       ['M0002', true],
     ]);
-    const before = row('M0001').checkpoint;
+    const before = (await row('M0001')).checkpoint;
     for (let i = 0; i < 3; i++) expect((await print()).status).toBe(200);
-    expect(row('M0001').checkpoint?.equals(before as Buffer)).toBe(false);
+    expect((await row('M0001')).checkpoint?.equals(before as Buffer)).toBe(false);
   });
 
   it('past the threshold the vault refuses value-bearing work; officer recovery brings it back', async () => {
-    const genuine = row('M0001').checkpoint as Buffer;
+    const genuine = (await row('M0001')).checkpoint as Buffer;
     await restart(() => setRow('M0001', Buffer.from('BBBB'.repeat(30))));
     expect(
       vault.logs.some(
@@ -239,7 +281,7 @@ describe('operations over real HTTPS', () => {
     expect(metrics).toContain('indicium_vault_value_service_stopped 1');
 
     // The operators restore M0001's row from a backup; the Security Officer recovers the module to it.
-    setRow('M0001', genuine);
+    await setRow('M0001', genuine);
     const early = await vaultctl(['--module', 'M0002', '--as', 'auditor', 'recover-checkpoint']);
     expect(early.code).toBe(1);
     expect(early.err).toContain('ROLE_DENIED');
@@ -252,7 +294,7 @@ describe('operations over real HTTPS', () => {
 
     // No backup of M0002's row exists: the operators empty it and the officer makes the module
     // trust no record (its next PSD command starts a new checkpoint series).
-    setRow('M0002', null);
+    await setRow('M0002', null);
     const fresh = await vaultctl(['--module', 'M0002', '--as', 'so', 'recover-checkpoint', '--none']);
     expect(fresh.code).toBe(0);
     expect(JSON.parse(fresh.out)).toMatchObject({ moduleSerial: 'M0002', result: 'in-step' });
@@ -263,7 +305,7 @@ describe('operations over real HTTPS', () => {
     expect(table.serving).toBe(true);
     expect(table.modules.map((m) => m.inhibited)).toEqual([false, false]);
     for (let i = 0; i < 3; i++) expect((await print()).status).toBe(200);
-    expect(row('M0002').checkpoint).not.toBeNull();
+    expect((await row('M0002')).checkpoint).not.toBeNull();
   });
 
   it('the audit still verifies across both modules, rollback and recoveries included', async () => {

@@ -14,11 +14,25 @@ export interface PackageRow {
   readonly version: number;
 }
 
+/** A module's row in the module table as the store keeps it (`modules`, DESIGN §3.6). */
+export interface ModuleRow {
+  readonly checkpoint: Buffer | null;
+  /** 0 or 1, as stored. */
+  readonly inhibited: number;
+}
+
+/** Makes the database unreachable while the vault runs, then reachable again. */
+export interface StoreOutage {
+  begin(): Promise<void>;
+  end(): Promise<void>;
+}
+
 /**
  * The database behind one end-to-end vault (issue 8: the vault suite runs on SQLite and on
- * PostgreSQL), with the few direct edits the destructive tests make, each an honest equivalent on
- * both: a package row's bytes changed behind the vault's back, and the whole database replaced by
- * an older copy of itself.
+ * PostgreSQL), with the few direct reads and edits the tests make, each an honest equivalent on
+ * both: a package row's bytes or a module-table row changed behind the vault's back, the whole
+ * database replaced by an older copy of itself, what was committed read back after a shutdown,
+ * and (PostgreSQL only) the database going away under a running vault.
  */
 export interface E2eStore {
   readonly name: 'sqlite' | 'postgresql';
@@ -28,6 +42,19 @@ export interface E2eStore {
   vaultArgs(): readonly string[];
   readPackage(meterId: string): Promise<PackageRow>;
   writePackageBytes(meterId: string, bytes: Buffer): Promise<void>;
+  readModule(serial: string): Promise<ModuleRow>;
+  /** Overwrites a module's stored checkpoint (null empties it), as an operator's restore would. */
+  writeModuleCheckpoint(serial: string, checkpoint: Buffer | null): Promise<void>;
+  /** Every issued indicium's bytes (`issued_indicia`). */
+  issuedIndicia(): Promise<Buffer[]>;
+  /** Every web account's e-mail address (`web_accounts`). */
+  accountEmails(): Promise<string[]>;
+  /**
+   * PostgreSQL: the server stopped and started again. SQLite: null — the vault holds its database
+   * file open in its own process, and an open file does not become unreachable the way a
+   * database server does (removing or chmod-ing it leaves the open handle working).
+   */
+  readonly outage: StoreOutage | null;
   /** A consistent copy of the whole database as it is now (the vault may be running). */
   snapshot(): Promise<void>;
   /** Replaces the whole database by the snapshot (the vault must be stopped). */
@@ -68,6 +95,35 @@ export function sqliteE2eStore(): E2eStore {
         db.prepare('UPDATE psd_packages SET package_bytes = ? WHERE meter_id = ?').run(bytes, meterId),
       );
     },
+    async readModule(serial) {
+      const row = withDb(
+        (db) =>
+          db.prepare('SELECT checkpoint, inhibited FROM modules WHERE module_id = ?').get(serial) as
+            | ModuleRow
+            | undefined,
+      );
+      if (row === undefined) throw new Error(`no module row for ${serial}`);
+      return { checkpoint: row.checkpoint, inhibited: row.inhibited };
+    },
+    async writeModuleCheckpoint(serial, checkpoint) {
+      const { changes } = withDb((db) =>
+        db.prepare('UPDATE modules SET checkpoint = ? WHERE module_id = ?').run(checkpoint, serial),
+      );
+      if (changes !== 1) throw new Error(`no module row for ${serial}`);
+    },
+    async issuedIndicia() {
+      return withDb((db) =>
+        (db.prepare('SELECT indicium FROM issued_indicia').all() as { indicium: Buffer }[]).map(
+          (r) => r.indicium,
+        ),
+      );
+    },
+    async accountEmails() {
+      return withDb((db) =>
+        (db.prepare('SELECT email FROM web_accounts').all() as { email: string }[]).map((r) => r.email),
+      );
+    },
+    outage: null,
     async snapshot() {
       withDb((db) => db.exec(`VACUUM INTO '${copy()}'`));
     },
@@ -128,6 +184,41 @@ export function postgresE2eStore(): E2eStore {
         c.query('UPDATE psd_packages SET package_bytes = $1 WHERE meter_id = $2', [bytes, meterId]),
       );
       if (rowCount !== 1) throw new Error(`no package row for ${meterId}`);
+    },
+    async readModule(serial) {
+      const { rows } = await withClient(url, (c) =>
+        c.query<{ checkpoint: Buffer | null; inhibited: string | number }>(
+          'SELECT checkpoint, inhibited FROM modules WHERE module_id = $1',
+          [serial],
+        ),
+      );
+      const row = rows[0];
+      if (row === undefined) throw new Error(`no module row for ${serial}`);
+      return { checkpoint: row.checkpoint, inhibited: Number(row.inhibited) };
+    },
+    async writeModuleCheckpoint(serial, checkpoint) {
+      const { rowCount } = await withClient(url, (c) =>
+        c.query('UPDATE modules SET checkpoint = $1 WHERE module_id = $2', [checkpoint, serial]),
+      );
+      if (rowCount !== 1) throw new Error(`no module row for ${serial}`);
+    },
+    async issuedIndicia() {
+      const { rows } = await withClient(url, (c) =>
+        c.query<{ indicium: Buffer }>('SELECT indicium FROM issued_indicia'),
+      );
+      return rows.map((r) => r.indicium);
+    },
+    async accountEmails() {
+      const { rows } = await withClient(url, (c) =>
+        c.query<{ email: string }>('SELECT email FROM web_accounts'),
+      );
+      return rows.map((r) => r.email);
+    },
+    // The whole server stops (fast shutdown ends every connection, the vault's included) and
+    // starts again on the same port with the same data, as a database machine that went away.
+    outage: {
+      begin: () => up().pause(),
+      end: () => up().resume(),
     },
     async snapshot() {
       await run(join(findPostgresBin(), 'pg_dump'), ['--format=custom', '--file', dumpFile, url]);

@@ -28,6 +28,13 @@ export interface PostgresTestServer {
   createDatabase(prefix?: string): Promise<string>;
   /** Drops a database made by `createDatabase` (its connections are ended first). */
   dropDatabase(url: string): Promise<void>;
+  /**
+   * Stops the server (fast shutdown: every connection is ended) but keeps its data: the database
+   * is unreachable, as when its machine goes away, until `resume`.
+   */
+  pause(): Promise<void>;
+  /** Starts the paused server again on the same port with the same data. */
+  resume(): Promise<void>;
   /** Stops the server (fast shutdown) and deletes its folder. Idempotent. */
   stop(): Promise<void>;
 }
@@ -143,23 +150,26 @@ export async function startPostgresTestServer(): Promise<PostgresTestServer> {
     await writeFile(join(dataDir, 'pg_hba.conf'), 'local all all trust\nhost all all 127.0.0.1/32 trust\n');
     if (user !== null) await chown(join(dataDir, 'pg_hba.conf'), user.uid, user.gid);
 
+    const startOn = async (port: number): Promise<void> => {
+      await asServer('pg_ctl', [
+        'start',
+        '-D',
+        dataDir,
+        '-l',
+        logFile,
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        `-k ${socketDir} -c listen_addresses=127.0.0.1 -p ${port} -c max_connections=200`,
+      ]);
+      started = true;
+    };
     let port = 0;
     for (let attempt = 1; ; attempt++) {
       port = await freePort();
       try {
-        await asServer('pg_ctl', [
-          'start',
-          '-D',
-          dataDir,
-          '-l',
-          logFile,
-          '-w',
-          '-t',
-          '60',
-          '-o',
-          `-k ${socketDir} -c listen_addresses=127.0.0.1 -p ${port} -c max_connections=200`,
-        ]);
-        started = true;
+        await startOn(port);
         break;
       } catch (error) {
         // Another process may have taken the free port between the probe and the start.
@@ -195,6 +205,15 @@ export async function startPostgresTestServer(): Promise<PostgresTestServer> {
         const name = new URL(url).pathname.slice(1);
         if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a test database: ${name}`);
         await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      },
+      async pause() {
+        if (!started) throw new Error('the PostgreSQL test server is not running');
+        await asServer('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '30']);
+        started = false;
+      },
+      async resume() {
+        if (started) throw new Error('the PostgreSQL test server is already running');
+        await startOn(port);
       },
       stop: cleanUp,
     };
