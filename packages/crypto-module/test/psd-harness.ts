@@ -25,6 +25,7 @@ import {
   verifyConfigureAnswer,
   verifyRegistrationChallenge,
 } from '../src/psd/client/registration-client.js';
+import { splitPackage } from '../src/psd/package/package-codec.js';
 import {
   logon,
   type ManualClock,
@@ -237,7 +238,13 @@ export class TestMeter {
   ) {
     return signProviderMessage(
       layout,
-      { meterId: this.meterId, nonce: toBase64(randomBytes(16)), issuedAt: providerNow(), ...fields },
+      {
+        meterId: this.meterId,
+        nonce: toBase64(randomBytes(16)),
+        issuedAt: providerNow(),
+        packageVersion: this.packageVersion,
+        ...fields,
+      },
       key,
     );
   }
@@ -250,8 +257,19 @@ export class TestMeter {
     });
   }
 
-  downloadMessage(controlTotalMills: number, amountMills: number, key?: KeyObject) {
-    return this.provider(ValueDownloadSig, { controlTotalMills, amountMills }, key);
+  /** The version in the clear header of the package the host holds (what the vault's provider reads). */
+  get packageVersion(): number {
+    return this.package === '' ? 0 : splitPackage(Buffer.from(this.package, 'base64')).header.packageVersion;
+  }
+
+  /** A Value Download issued for `packageVersion` (by default, like every message, the package held now). */
+  downloadMessage(
+    controlTotalMills: number,
+    amountMills: number,
+    key?: KeyObject,
+    packageVersion = this.packageVersion,
+  ) {
+    return this.provider(ValueDownloadSig, { packageVersion, controlTotalMills, amountMills }, key);
   }
 
   refundMessage(controlTotalMills: number) {

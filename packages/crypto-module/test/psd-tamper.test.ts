@@ -163,7 +163,8 @@ describe('tampering (issue 4)', () => {
 
     const total = () => client.registers.ascendingRegisterMills + client.registers.descendingRegisterMills;
     const first = meter.downloadMessage(total(), 100);
-    const second = meter.downloadMessage(total() + 100, 100);
+    // Issued for the version the first one makes (signed before it ran).
+    const second = meter.downloadMessage(total() + 100, 100, undefined, meter.packageVersion + 1);
     await meter.ok(host, 'value-download', { message: first });
     // The same message again: its nonce is remembered (and its control total no longer holds).
     expect(await expectRefusedUnchanged({ message: first }, 'value-download')).toBe('MESSAGE_REPLAYED');

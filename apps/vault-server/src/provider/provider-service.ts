@@ -75,7 +75,8 @@ const after = (r: PsdRecordsAnswer): MeterAfter => ({
 /**
  * The provider service (DESIGN §4.4, §6): it holds the provider signing key made at first run and
  * is the only path by which value reaches a meter. Each command is a provider message signed over
- * its protocol layout with a fresh nonce, run on a module inside the meter's serialisation, and
+ * its protocol layout with a fresh nonce and the package version read under the meter's lock (the
+ * module applies it to that copy only: an older copy of the package is refused), run on a module inside the meter's serialisation, and
  * committed in one unit with the new package, checkpoint, audit entries, the message (its nonce is
  * unique in the store for ever: a replay cannot be recorded twice) and the ledger entries it moves.
  *
@@ -139,7 +140,13 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         const pkg = await packageOf(meterId);
         const signed = signProviderMessage(
           AuthorizeCustomerSig,
-          { meterId, customerId, licensingZip, maximumDescendingRegisterMills: maximumDr },
+          {
+            meterId,
+            packageVersion: pkg.version,
+            customerId,
+            licensingZip,
+            maximumDescendingRegisterMills: maximumDr,
+          },
           providerKey,
         );
         return after(
@@ -175,7 +182,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         try {
           const signed = signProviderMessage(
             ValueDownloadSig,
-            { meterId, controlTotalMills, amountMills },
+            { meterId, packageVersion: pkg.version, controlTotalMills, amountMills },
             providerKey,
           );
           const result = await run(
@@ -218,7 +225,7 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         const controlTotalMills = await downloadedInto(store, customerId, meterId);
         const signed = signProviderMessage(
           RefundSig,
-          { meterId, controlTotalMills, mailingDate },
+          { meterId, packageVersion: pkg.version, controlTotalMills, mailingDate },
           providerKey,
         );
         const result = await run(
@@ -273,7 +280,11 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
     startPasswordReset(meterId, userId) {
       return pool.withMeter(meterId, async () => {
         const pkg = await packageOf(meterId);
-        const signed = signProviderMessage(PasswordResetStartSig, { meterId, userId }, providerKey);
+        const signed = signProviderMessage(
+          PasswordResetStartSig,
+          { meterId, packageVersion: pkg.version, userId },
+          providerKey,
+        );
         return after(
           await run(pkg, 'password-reset-start', 'start-password-reset', signed, PsdRecordsAnswerSchema),
         );

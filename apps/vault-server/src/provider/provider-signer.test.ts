@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { signProviderMessage } from './provider-signer.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const fields = { meterId: '00042-00001-0000001001', controlTotalMills: 1_000, amountMills: 5_000 };
+const fields = {
+  meterId: '00042-00001-0000001001',
+  packageVersion: 7,
+  controlTotalMills: 1_000,
+  amountMills: 5_000,
+};
 
 describe('provider messages (DESIGN §4.4)', () => {
   it('are schema-valid, signed over the canonical layout (raw r‖s) with a fresh nonce, and recorded as sent', () => {
@@ -24,9 +29,12 @@ describe('provider messages (DESIGN §4.4)', () => {
     );
   });
 
-  it('a changed amount no longer verifies', () => {
+  it.each([
+    ['amount', { amountMills: 50_000 }],
+    ['package version', { packageVersion: 6 }],
+  ])('a changed %s no longer verifies', (_name, change) => {
     const signed = signProviderMessage(ValueDownloadSig, fields, privateKey);
-    const forged = layoutBytesOf(ValueDownloadSig, { ...signed.message, amountMills: 50_000 });
+    const forged = layoutBytesOf(ValueDownloadSig, { ...signed.message, ...change });
     expect(verify('sha256', forged, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signed.signature)).toBe(
       false,
     );

@@ -23,7 +23,7 @@ export interface SignedProviderMessage<T> {
  * loaded at Initialize Crypto-Card.
  *
  * @example
- * const signed = signProviderMessage(ValueDownloadSig, { meterId, controlTotalMills, amountMills }, key);
+ * const signed = signProviderMessage(ValueDownloadSig, { meterId, packageVersion, controlTotalMills, amountMills }, key);
  */
 export function signProviderMessage<
   S extends Record<string, CanonicalFieldType>,

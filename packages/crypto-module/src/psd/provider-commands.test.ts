@@ -32,6 +32,59 @@ describe('Value Download', () => {
     });
   });
 
+  it('applies only to the package version it was issued for (an older copy that differs by printed pieces)', async () => {
+    const { meter, client } = await leasedMeter(host, table, card, 1_000);
+    const older = meter.package;
+    await meter.print(host, client, 100);
+    const current = meter.package;
+    // AR + DR is the same in both copies: only the version tells them apart.
+    const forCurrent = meter.downloadMessage(1_000, 10);
+    meter.package = older;
+    expect(await meter.refused(host, 'value-download', { message: forCurrent })).toEqual({
+      code: 'STALE_PACKAGE',
+      field: 'package',
+    });
+    // A message issued for the older copy, presented with the current package: ask again.
+    const forOlder = meter.downloadMessage(1_000, 10);
+    meter.package = current;
+    expect(await meter.refused(host, 'value-download', { message: forOlder })).toEqual({
+      code: 'MESSAGE_REPLAYED',
+      field: 'message.packageVersion',
+    });
+    expect(meter.package).toBe(current);
+    expect(await meter.ok(host, 'value-download', { message: forCurrent })).toMatchObject({
+      ascendingRegisterMills: 100,
+      descendingRegisterMills: 910,
+    });
+  });
+
+  it('a refund or a password reset issued for the current package is refused on an older copy', async () => {
+    const { meter, client } = await leasedMeter(host, table, card, 1_000);
+    const older = meter.package;
+    await meter.print(host, client, 100);
+    const current = meter.package;
+    // A refund of the older copy would pay back the 100 mills already printed.
+    const refund = meter.refundMessage(1_000);
+    const reset = meter.provider((await import('@indicium/protocol')).PasswordResetStartSig, {
+      userId: 'alice',
+    });
+    meter.package = older;
+    for (const [command, message] of [
+      ['create-refund-indicium', refund],
+      ['start-password-reset', reset],
+    ] as const) {
+      expect(await meter.refused(host, command, { message })).toEqual({
+        code: 'STALE_PACKAGE',
+        field: 'package',
+      });
+    }
+    meter.package = current;
+    expect(await meter.ok(host, 'create-refund-indicium', { message: refund })).toMatchObject({
+      refundedMills: 900,
+      state: 'withdrawn',
+    });
+  });
+
   it('keeps the DR within the meter maximum and the card limit', async () => {
     const meter = await TestMeter.certified(host, table, card);
     await meter.register(host, 'configure-psd', 'alice');

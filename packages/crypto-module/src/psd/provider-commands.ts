@@ -16,6 +16,7 @@ import { definePsdCommand } from './define-psd-command.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
 import {
   checkControlTotal,
+  checkIssuedForPackage,
   checkProviderFreshness,
   providerApplied,
   verifyProviderSignature,
@@ -26,11 +27,17 @@ function limit(field: string, detail: string): IndiciumError {
   return new IndiciumError('LIMIT_EXCEEDED', { field, detail });
 }
 
-/** Signature, package MAC, state, meter, freshness: the common first checks (seed, value download 1–4). */
+/**
+ * Signature, package MAC, state, meter, freshness, the package version the message was issued for:
+ * the common first checks (seed, value download 1–4).
+ */
 function openForProvider<S extends Parameters<typeof verifyProviderSignature>[1]>(
   ctx: HandlerContext,
   layout: S,
-  body: { package: string; message: { meterId: string; nonce: string; issuedAt: string; signature: string } },
+  body: {
+    package: string;
+    message: { meterId: string; nonce: string; issuedAt: string; packageVersion: number; signature: string };
+  },
   states: Parameters<typeof requirePsdState>[1],
 ) {
   verifyProviderSignature(ctx, layout, body.message);
@@ -38,6 +45,7 @@ function openForProvider<S extends Parameters<typeof verifyProviderSignature>[1]
   requirePsdState(opened.pkg, states);
   requireMeter(opened.pkg, body.message.meterId, 'message.meterId');
   checkProviderFreshness(opened.pkg, body.message, ctx.now);
+  checkIssuedForPackage(opened.pkg, body.message.packageVersion);
   return opened;
 }
 

@@ -17,6 +17,7 @@ export const PROVIDER_CLOCK_SKEW_MS = 10 * 60_000;
 interface ProviderMessage {
   readonly nonce: string;
   readonly issuedAt: string;
+  readonly packageVersion: number;
   readonly signature: string;
 }
 
@@ -48,7 +49,7 @@ export function verifyProviderSignature<S extends Record<string, CanonicalFieldT
 /**
  * A provider message applies once: its nonce must not be among the package's recent ones and it
  * may not be older than the newest message already applied. (A replay against an older copy of
- * the package is what the control total and the auditor's register check catch, DESIGN §3.5.)
+ * the package fails the package version the message names, `checkIssuedForPackage`.)
  */
 export function checkProviderFreshness(pkg: PsdPackage, message: ProviderMessage, now: number): void {
   const nonce = Buffer.from(message.nonce, 'base64');
@@ -75,6 +76,27 @@ export function providerApplied(pkg: PsdPackage, message: ProviderMessage): Part
     ),
     lastProviderIssuedAt: Math.max(pkg.lastProviderIssuedAt, Date.parse(message.issuedAt)),
   };
+}
+
+/**
+ * A provider message names the package version it was issued for, and applies to that copy only
+ * (issue 4: any older copy presented later is refused). The control total alone cannot tell: a copy
+ * that differs only by printed pieces has the same AR + DR. A package older than the message is a
+ * stale record; a message older than the package must be asked for again for the current version.
+ */
+export function checkIssuedForPackage(pkg: PsdPackage, packageVersion: number): void {
+  if (packageVersion > pkg.packageVersion) {
+    throw new IndiciumError('STALE_PACKAGE', {
+      field: 'package',
+      detail: `the message was issued for package version ${packageVersion}, this copy is ${pkg.packageVersion}`,
+    });
+  }
+  if (packageVersion < pkg.packageVersion) {
+    throw new IndiciumError('MESSAGE_REPLAYED', {
+      field: 'message.packageVersion',
+      detail: `issued for package version ${packageVersion}, the package is at ${pkg.packageVersion}: ask the provider again`,
+    });
+  }
 }
 
 /** The control total of DESIGN §3.3 / §4.4: AR + DR as the provider last saw them. */

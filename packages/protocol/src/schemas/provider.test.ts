@@ -17,7 +17,13 @@ import {
 
 const provider = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const meterId = '00042-00001-0000001001';
-const signedBase = { protocol: 1, meterId, nonce: b64(16, 4), issuedAt: '2026-11-26T17:00:00.000Z' };
+const signedBase = {
+  protocol: 1,
+  meterId,
+  nonce: b64(16, 4),
+  issuedAt: '2026-11-26T17:00:00.000Z',
+  packageVersion: 7,
+};
 
 /** Signs like the provider service does: ECDSA P-256 over the layout bytes, raw r‖s. */
 function signWith<T extends object>(
@@ -67,12 +73,14 @@ describe('provider messages (DESIGN §4.4)', () => {
     expect(verifies(PasswordResetStartSig, reset)).toBe(true);
   });
 
-  it('a tampered amount, meter, nonce or ZIP no longer verifies', () => {
+  it('a tampered amount, meter, nonce, package version or ZIP no longer verifies', () => {
     expect(verifies(ValueDownloadSig, { ...valueDownload, amountMills: 900000 })).toBe(false);
     expect(verifies(ValueDownloadSig, { ...valueDownload, meterId: '00042-00001-0000001002' })).toBe(false);
     expect(verifies(ValueDownloadSig, { ...valueDownload, nonce: b64(16, 5) })).toBe(false);
+    expect(verifies(ValueDownloadSig, { ...valueDownload, packageVersion: 6 })).toBe(false);
     expect(verifies(AuthorizeCustomerSig, { ...authorize, licensingZip: '94507' })).toBe(false);
     expect(verifies(PasswordResetStartSig, { ...reset, userId: 'mallory' })).toBe(false);
+    expect(verifies(RefundSig, { ...refund, packageVersion: 8 })).toBe(false);
   });
 
   it('a signature made for one provider command does not verify as another', () => {
@@ -87,6 +95,8 @@ describe('provider messages (DESIGN §4.4)', () => {
     ['a 15-byte nonce', { ...valueDownload, nonce: b64(15) }, ['nonce']],
     ['a zero amount', { ...valueDownload, amountMills: 0 }, ['amountMills']],
     ['an amount above the 32-bit DR', { ...valueDownload, amountMills: 2 ** 32 }, ['amountMills']],
+    ['no package version', { ...valueDownload, packageVersion: undefined }, ['packageVersion']],
+    ['package version 0', { ...valueDownload, packageVersion: 0 }, ['packageVersion']],
     ['a fractional control total', { ...valueDownload, controlTotalMills: 1.5 }, ['controlTotalMills']],
     ['an extra key', { ...valueDownload, bonusMills: 1 }, ['']],
     ['a timestamp with an offset', { ...valueDownload, issuedAt: '2026-11-26T18:00:00+01:00' }, ['issuedAt']],

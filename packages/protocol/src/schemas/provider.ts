@@ -30,6 +30,12 @@ const signed = {
   meterId: MeterIdSchema,
   nonce: NonceSchema,
   issuedAt: TimestampSchema,
+  /**
+   * The package version the message was issued for: it applies to that copy only. A copy that
+   * differs only by printed pieces has the same AR + DR, so only the version shows the module an
+   * older copy (issue 4: any older copy of a package presented later is refused).
+   */
+  packageVersion: z.int().min(1),
   signature: EcdsaSignatureSchema,
 };
 
@@ -40,10 +46,11 @@ export const ValueDownloadSchema = z.strictObject({
   amountMills: DescendingRegisterMillsSchema.min(1),
 });
 export type ValueDownload = z.infer<typeof ValueDownloadSchema>;
-export const ValueDownloadSig = canonicalLayout('indicium/provider/value-download/v1', {
+export const ValueDownloadSig = canonicalLayout('indicium/provider/value-download/v2', {
   meterId: 'text',
   nonce: 'bytes',
   issuedAt: 'text',
+  packageVersion: 'uint',
   controlTotalMills: 'uint',
   amountMills: 'uint',
 });
@@ -56,10 +63,11 @@ export const AuthorizeCustomerSchema = z.strictObject({
   maximumDescendingRegisterMills: DescendingRegisterMillsSchema.min(1),
 });
 export type AuthorizeCustomer = z.infer<typeof AuthorizeCustomerSchema>;
-export const AuthorizeCustomerSig = canonicalLayout('indicium/provider/authorize-customer/v1', {
+export const AuthorizeCustomerSig = canonicalLayout('indicium/provider/authorize-customer/v2', {
   meterId: 'text',
   nonce: 'bytes',
   issuedAt: 'text',
+  packageVersion: 'uint',
   customerId: 'text',
   licensingZip: 'text',
   maximumDescendingRegisterMills: 'uint',
@@ -72,10 +80,11 @@ export const RefundSchema = z.strictObject({
   mailingDate: IsoDateSchema,
 });
 export type Refund = z.infer<typeof RefundSchema>;
-export const RefundSig = canonicalLayout('indicium/provider/refund/v1', {
+export const RefundSig = canonicalLayout('indicium/provider/refund/v2', {
   meterId: 'text',
   nonce: 'bytes',
   issuedAt: 'text',
+  packageVersion: 'uint',
   controlTotalMills: 'uint',
   mailingDate: 'text',
 });
@@ -86,10 +95,11 @@ export const PasswordResetStartSchema = z.strictObject({
   userId: MeterUserIdSchema,
 });
 export type PasswordResetStart = z.infer<typeof PasswordResetStartSchema>;
-export const PasswordResetStartSig = canonicalLayout('indicium/provider/password-reset-start/v1', {
+export const PasswordResetStartSig = canonicalLayout('indicium/provider/password-reset-start/v2', {
   meterId: 'text',
   nonce: 'bytes',
   issuedAt: 'text',
+  packageVersion: 'uint',
   userId: 'text',
 });
 

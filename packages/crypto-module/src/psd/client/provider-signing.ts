@@ -12,7 +12,7 @@ import {
  * provider service does; for tests and tools. The module verifies with the crypto-card's key.
  *
  * @example
- * const message = signProviderMessage(ValueDownloadSig, { meterId, nonce, issuedAt, controlTotalMills, amountMills }, providerKey);
+ * const message = signProviderMessage(ValueDownloadSig, { meterId, nonce, issuedAt, packageVersion, controlTotalMills, amountMills }, providerKey);
  */
 export function signProviderMessage<S extends Record<string, CanonicalFieldType>, T extends object>(
   layout: CanonicalLayout<S>,
