@@ -1,19 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useStoreDialects } from '../../test/support/store-dialects.js';
 import { createLogger } from '../ops/create-logger.js';
-import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
 import { createSessionSweeper } from './session-sweeper.js';
 
-const dir = await mkdtemp(join(tmpdir(), 'indicium-sweep-'));
-const store = await createStore({ kind: 'sqlite', path: join(dir, 'vault.db') });
-afterAll(async () => {
-  await store.close();
-  await rm(dir, { recursive: true, force: true });
-});
+// On both stores (issue 8): the sweep is a DELETE by expiry time, which each dialect runs itself.
+const dialects = useStoreDialects();
 
-describe('session sweeper', () => {
+describe.each(dialects)('session sweeper on $name', (dialect) => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await (await dialect.harness()).open();
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+  });
+
   it('deletes expired sessions only', async () => {
     const account = await store.accounts.create({
       customerId: 'sweep-customer',
