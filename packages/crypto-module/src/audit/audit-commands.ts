@@ -7,6 +7,7 @@ import {
   toBase64,
 } from '@indicium/protocol';
 import { type CommandSpec, defineCommand, stay } from '../commands/command-spec.js';
+import { acknowledgeAudit, readAuditOutbox } from './audit-outbox-commands.js';
 
 /** Create Audit Entry (DESIGN §3.3): the host asks for a signed entry, e.g. every N entries or to close a log. */
 export const createAuditEntry = defineCommand({
@@ -48,4 +49,9 @@ export const exportAuditKey = defineCommand({
   },
 });
 
-export const auditCommands: readonly CommandSpec[] = Object.freeze([createAuditEntry, exportAuditKey]);
+export const auditCommands: readonly CommandSpec[] = Object.freeze([
+  createAuditEntry,
+  exportAuditKey,
+  readAuditOutbox,
+  acknowledgeAudit,
+]);

@@ -34,8 +34,9 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'signature'>): Uint8Array
 }
 
 /**
- * Makes the next entry of the chain and the new chain head. Pure apart from the signature; the
- * caller writes the returned section to NVM together with the command's own changes.
+ * Makes the next entry of the chain and the new chain head, with the entry added to the outbox
+ * (`audit-outbox.ts`). Pure apart from the signature; the caller writes the returned section to
+ * NVM together with the command's own changes, so the entry is kept from the moment it counts.
  */
 export function makeAuditEntry(
   section: AuditSection,
@@ -60,6 +61,8 @@ export function makeAuditEntry(
     nextSequence: section.nextSequence + 1,
     headHash: createHash('sha256').update(encoded).digest('base64'),
     sinceSigned: required ? 0 : section.sinceSigned + 1,
+    // A copy: the caller's entry leaves the module, and NVM values are frozen once written.
+    outbox: [...section.outbox, { ...entry, data: { ...entry.data } }],
   };
   return { entry, section: next };
 }

@@ -44,6 +44,9 @@ const DESIGN_ROWS: Record<string, { states: string; role: CommandRole }> = {
   'change-password': { states: 'O', role: 'self' },
   'export-audit-key': { states: 'O', role: 'auditor' },
   'create-audit-entry': { states: 'IOAXME', role: 'none' },
+  // The audit outbox (DESIGN §3.5): the host drains it in any state, so no entry is ever lost.
+  'read-audit-outbox': { states: 'UIOAXME', role: 'none' },
+  'acknowledge-audit': { states: 'UIOAXME', role: 'none' },
   reset: { states: 'UIOAXME', role: 'none' },
   // PSD commands (DESIGN §3.3 second table, §3.6, §4.2); the PSD state rules are in src/psd/.
   'initialize-psd': { states: 'O', role: 'none' },
@@ -125,14 +128,21 @@ describe('isAllowed over every command × state × caller', () => {
     },
   );
 
-  it('after a failed self-test allows only Get Status, Reset and the access-control queries', () => {
+  it('after a failed self-test allows only Get Status, Reset, the access-control queries and reading the audit outbox', () => {
     const allowed = Object.values(COMMAND_TABLE)
       .filter((spec) =>
         isAllowed(spec, { state: 'E', errorCode: 'MODULE_SELF_TEST_FAILED', inSession: true, officer: null }),
       )
       .map((spec) => spec.name)
       .sort();
-    expect(allowed).toEqual(['get-status', 'logon', 'query-role', 'query-user', 'reset']);
+    expect(allowed).toEqual([
+      'get-status',
+      'logon',
+      'query-role',
+      'query-user',
+      'read-audit-outbox',
+      'reset',
+    ]);
   });
 
   it('reports a failed self-test rather than a generic Error state', () => {

@@ -9,6 +9,7 @@ import {
   ModuleRequestSchema,
   type ModuleState,
 } from '@indicium/protocol';
+import { assertOutboxRoom } from '../audit/audit-outbox.js';
 import { makeAuditEntry, signatureRequired } from '../audit/make-audit-entry.js';
 import type { CommandSpec } from '../commands/command-spec.js';
 import { COMMAND_TABLE, type CommandTable, lookupCommand } from '../commands/command-table.js';
@@ -163,6 +164,7 @@ export class CryptoModule {
     });
     if (refusal !== null)
       throw new IndiciumError(refusal, { detail: `command ${spec.name} in state ${state}` });
+    assertOutboxRoom(spec, this.#image.sections);
     const input = this.#parseBody(spec, body);
 
     const before = { current: this.#current, persistent: this.#image.persistentState };

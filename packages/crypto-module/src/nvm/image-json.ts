@@ -23,12 +23,32 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !('toJSON' in value);
 }
 
+/**
+ * A section's JSON, cached by value. Arrays of records inside it (the audit outbox, DESIGN §3.5)
+ * are cached element by element: the audit section changes with every command while its outbox
+ * entries do not, so a write re-serialises only the entry it added, not every entry still waiting.
+ */
 function cachedJson(section: Record<string, unknown>): string {
   let text = sectionText.get(section);
   if (text === undefined) {
-    text = JSON.stringify(section);
+    text = objectJson(section, (_, value) =>
+      Array.isArray(value) && value.length > 0 && value.every(isRecord)
+        ? `[${value.map(recordJson).join(',')}]`
+        : JSON.stringify(value),
+    );
     Object.freeze(section);
     sectionText.set(section, text);
+  }
+  return text;
+}
+
+/** One array element's JSON, cached and frozen as a section is. */
+function recordJson(record: Record<string, unknown>): string {
+  let text = sectionText.get(record);
+  if (text === undefined) {
+    text = JSON.stringify(record);
+    Object.freeze(record);
+    sectionText.set(record, text);
   }
   return text;
 }
