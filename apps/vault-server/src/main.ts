@@ -22,8 +22,10 @@ import { runAudit } from './auditor/run-audit.js';
 import { createStoreAuditLog } from './auditor/store-audit-log.js';
 import { openPostalCa } from './ca/open-postal-ca.js';
 import { ensurePrivateDirectory } from './ca/private-files.js';
+import { importJoinKit } from './ceremony/import-join-kit.js';
 import { openVault } from './ceremony/open-vault.js';
 import { flagForField, loadConfig } from './config/config.js';
+import { readJoinPassphrase } from './config/read-join-passphrase.js';
 import { ensureServerSecrets } from './config/server-secrets.js';
 import { createApp } from './http/create-app.js';
 import { createHttpsServer, listen } from './http/listen.js';
@@ -60,6 +62,16 @@ async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
   const log = createLogger(config.logLevel);
   await ensurePrivateDirectory(config.dataDir);
+  // A node joining a cluster (DESIGN §10) first takes the secrets every node shares from its
+  // join kit (postal CA, provider key, session key); it then runs no first-run ceremony.
+  const joining =
+    config.join === null
+      ? undefined
+      : await importJoinKit({
+          dataDir: config.dataDir,
+          kitPath: config.join.kitFile,
+          passphrase: await readJoinPassphrase(config.join),
+        });
   const { sessionKey } = await ensureServerSecrets(join(config.dataDir, 'secrets'));
   const tls = await loadTls(config);
   // Several vault nodes share one PostgreSQL database (DESIGN §10); one node keeps SQLite in its data dir.
@@ -78,6 +90,7 @@ async function main(): Promise<void> {
     // Every entry the modules emit goes to the database's audit table, durably, before the
     // command's outcome leaves the pool (group commit: one sync per batch).
     audit: createStoreAuditLog(store),
+    ...(joining === undefined ? {} : { join: joining }),
   });
   const { pool } = vault;
   // A vault made before the store became the audit sink kept its entries in audit.jsonl files:

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { AuditEntry, CreateIndiciumAnswer, HistoryAnswer, MetersAnswer } from '@indicium/protocol';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,25 +20,33 @@ import {
   type WebCustomer,
 } from './support/e2e-protocol-client.js';
 import { usePostgresServer } from './support/postgres-test-server.js';
-
-const run = promisify(execFile);
+import { vaultctl } from './support/run-vaultctl.js';
 
 /**
  * Two vault nodes on one PostgreSQL database (DESIGN §10), each the real `src/main.ts` in its own
- * process over real HTTPS, each with its own modules — all clones of ONE MKS made by ONE real
- * first-run ceremony. How node B joins (README "Several nodes"): node A's first run makes every
- * module of the cluster (`--pool-size 4`), then the operator gives node B a copy of A's data
- * directory holding only B's modules (M0003, M0004: each module's NVM and storage key live on one
- * node only, as a hardware module would be installed in one machine), the same postal CA, provider
- * key, crypto-card and session key, and each node's `vault.json` lists its own modules.
+ * process over real HTTPS, each with its own modules — all holding ONE MKS, made by ONE real
+ * first-run ceremony on node A. How node B joins (README "Several nodes"), the way an operator
+ * does it: `vaultctl export-join-kit` on node A seals the secrets the nodes share (postal CA,
+ * provider key, session key, the cluster facts of vault.json) under a passphrase; node B starts
+ * on an empty data directory with `--join` and makes its own two modules, out of service, named
+ * under its node prefix; then `vaultctl join-modules` clones the MKS into them from node A's
+ * master through both nodes' officer endpoints (share envelopes sealed module to module) and puts
+ * them in service. No data directory is copied: each module's NVM and storage key exist on one
+ * node only, as a hardware module is installed in one machine.
  */
 const server = usePostgresServer();
+
+const KIT_PASSPHRASE = 'one cluster, two nodes, one master key set';
 
 let url: string;
 let dirA: string;
 let dirB: string;
 let nodeA: VaultProcess;
 let nodeB: VaultProcess;
+let serialsA: string[];
+let serialsB: string[];
+/** Node B between its start with --join and join-modules: what /healthz and /readyz answered. */
+let waiting: { health: number; ready: number; modules: { serial: string; inService: boolean }[] };
 
 const ARGS = (databaseUrl: string) => [
   '--database-url',
@@ -53,36 +59,68 @@ const ARGS = (databaseUrl: string) => [
   '2',
 ];
 
-/** Keeps only `serials` in a node's data directory and its vault.json. */
-async function keepModules(dir: string, serials: readonly string[]): Promise<void> {
-  const path = join(dir, 'vault.json');
-  const manifest = JSON.parse(await readFile(path, 'utf8')) as { modules: { serial: string }[] };
-  const others = manifest.modules.filter((m) => !serials.includes(m.serial)).map((m) => m.serial);
-  manifest.modules = manifest.modules.filter((m) => serials.includes(m.serial));
-  await writeFile(path, `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
-  for (const serial of others) await rm(join(dir, 'modules', serial), { recursive: true, force: true });
-}
+const serialsOf = async (dir: string) =>
+  (
+    JSON.parse(await readFile(join(dir, 'vault.json'), 'utf8')) as { modules: { serial: string }[] }
+  ).modules.map((m) => m.serial);
 
 beforeAll(async () => {
   url = await server().createDatabase('cluster');
   dirA = await mkdtemp(join(tmpdir(), 'indicium-node-a-'));
-  dirB = join(await mkdtemp(join(tmpdir(), 'indicium-node-b-')), 'data');
-  // One ceremony for the whole cluster: a master and three clones of its MKS.
-  const first = await startVaultProcess(dirA, [...ARGS(url), '--pool-size', '4']);
-  expect(await first.stop('SIGTERM')).toBe(0);
-  await run('cp', ['-a', dirA, dirB]);
-  await keepModules(dirA, ['M0001', 'M0002']);
-  await keepModules(dirB, ['M0003', 'M0004']);
-  [nodeA, nodeB] = await Promise.all([
-    startVaultProcess(dirA, ARGS(url)),
-    startVaultProcess(dirB, ARGS(url)),
+  const rootB = await mkdtemp(join(tmpdir(), 'indicium-node-b-'));
+  dirB = join(rootB, 'data');
+  // Node A: the cluster's one first run (a master and a clone of its MKS).
+  nodeA = await startVaultProcess(dirA, ARGS(url));
+  // Node A's operator seals the join kit; node B's operator gets it and, separately, the passphrase.
+  const kit = join(rootB, 'node-b.kit');
+  const passphraseFile = join(rootB, 'kit-passphrase');
+  await writeFile(passphraseFile, `${KIT_PASSPHRASE}\n`, { mode: 0o600 });
+  const exported = await vaultctl([
+    '--data-dir',
+    dirA,
+    'export-join-kit',
+    '--out',
+    kit,
+    '--passphrase-file',
+    passphraseFile,
   ]);
+  expect(exported.code, exported.err).toBe(0);
+  // Node B joins on an empty data directory: its own modules, out of service; no ceremony.
+  nodeB = await startVaultProcess(dirB, [
+    ...ARGS(url),
+    '--join',
+    kit,
+    '--join-passphrase-file',
+    passphraseFile,
+  ]);
+  waiting = {
+    health: (await nodeB.request('GET', '/healthz')).status,
+    ready: (await nodeB.request('GET', '/readyz')).status,
+    modules: JSON.parse(await readFile(join(dirB, 'vault.json'), 'utf8')).modules,
+  };
+  const b = ['--vault', nodeB.url, '--data-dir', dirB, '--credentials', join(dirB, 'officers.json')];
+  const joined = await vaultctl([
+    ...b,
+    'join-modules',
+    '--source-vault',
+    nodeA.url,
+    '--source-ca',
+    join(dirA, 'tls', 'dev-ca.cert.pem'),
+    '--source',
+    'M0001',
+    '--source-credentials',
+    join(dirA, 'officers.json'),
+  ]);
+  expect(joined.code, joined.err).toBe(0);
+  [serialsA, serialsB] = await Promise.all([serialsOf(dirA), serialsOf(dirB)]);
 }, 600_000);
 
 afterAll(async () => {
   await Promise.allSettled([nodeA?.stop(), nodeB?.stop()]);
   await Promise.all(
-    [dirA, dirB].map((d) => (d === undefined ? undefined : rm(d, { recursive: true, force: true }))),
+    [dirA, dirB === undefined ? undefined : join(dirB, '..')].map((d) =>
+      d === undefined ? undefined : rm(d, { recursive: true, force: true }),
+    ),
   );
 }, 60_000);
 
@@ -279,16 +317,37 @@ async function expectChainsVerify(crashed: readonly string[] = []): Promise<void
 }
 
 describe('two vault nodes on one PostgreSQL database', () => {
-  it('run their own modules, all clones of one MKS', async () => {
+  it('node B joined without a ceremony: up but not ready until vaultctl join-modules cloned its modules', () => {
+    expect(waiting).toEqual({ health: 200, ready: 503, modules: [] });
+  });
+
+  it('run their own modules, all clones of one MKS, under serials that never collide', async () => {
     const [a, b] = await Promise.all([
       readFile(join(dirA, 'vault.json'), 'utf8'),
       readFile(join(dirB, 'vault.json'), 'utf8'),
     ]);
-    const manifestA = JSON.parse(a) as { modules: { serial: string }[]; mks: unknown };
-    const manifestB = JSON.parse(b) as { modules: { serial: string }[]; mks: unknown };
-    expect(manifestA.modules.map((m) => m.serial)).toEqual(['M0001', 'M0002']);
-    expect(manifestB.modules.map((m) => m.serial)).toEqual(['M0003', 'M0004']);
+    const manifestA = JSON.parse(a) as { modules: { serial: string; inService: boolean }[]; mks: unknown };
+    const manifestB = JSON.parse(b) as {
+      modules: { serial: string; inService: boolean }[];
+      mks: unknown;
+      node: { id: string; serialPrefix: string };
+    };
+    expect(serialsA).toEqual(['M0001', 'M0002']);
+    expect(manifestB.node.serialPrefix).toBe(`N${manifestB.node.id}-`);
+    expect(serialsB).toEqual([`N${manifestB.node.id}-M0001`, `N${manifestB.node.id}-M0002`]);
+    expect(serialsA.filter((s) => serialsB.includes(s))).toEqual([]);
+    expect([...manifestA.modules, ...manifestB.modules].every((m) => m.inService)).toBe(true);
     expect(manifestB.mks).toEqual(manifestA.mks);
+    // B's officers are its own, in its own file; A's file still names only A's modules.
+    const officersB = JSON.parse(await readFile(join(dirB, 'officers.json'), 'utf8')) as {
+      modules: { serial: string }[];
+    };
+    const officersA = JSON.parse(await readFile(join(dirA, 'officers.json'), 'utf8')) as {
+      modules: { serial: string }[];
+    };
+    expect(officersB.modules.map((m) => m.serial)).toEqual(serialsB);
+    expect(officersA.modules.map((m) => m.serial)).toEqual(serialsA);
+    for (const node of [nodeA, nodeB]) expect((await node.request('GET', '/readyz')).status).toBe(200);
   });
 
   it('concurrent create-indicium load on the same meters through both nodes: no meter overspent, AR + DR = control total, none lost or issued twice, audit verifies', {
@@ -328,7 +387,7 @@ describe('two vault nodes on one PostgreSQL database', () => {
     expect(new Set(printed.map((p) => p.indicium)).size).toBe(printed.length);
     const logs = await auditLogs();
     // Both nodes' modules did the work; the merged logs show no version used twice, no falling AR.
-    expect(new Set(logs.map((l) => l.moduleSerial))).toEqual(new Set(['M0001', 'M0002', 'M0003', 'M0004']));
+    expect(new Set(logs.map((l) => l.moduleSerial))).toEqual(new Set([...serialsA, ...serialsB]));
     registersNeverGoBack(logs);
     await expectChainsVerify();
   });
@@ -381,7 +440,7 @@ describe('two vault nodes on one PostgreSQL database', () => {
       );
     }
     expect(new Set(printed.map((p) => p.indicium)).size).toBe(printed.length);
-    await expectChainsVerify(['M0003', 'M0004']);
+    await expectChainsVerify(serialsB);
     registersNeverGoBack(await auditLogs());
   });
 });

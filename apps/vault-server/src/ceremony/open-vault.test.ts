@@ -164,3 +164,9 @@ describe('second start', () => {
     }
   });
 });
+
+describe('first run: the node of a cluster (DESIGN §10)', () => {
+  it('records a node id and the empty serial prefix: a single vault keeps M0001…', () => {
+    expect(vault.manifest().node).toEqual({ id: expect.stringMatching(/^[0-9a-f]{8}$/), serialPrefix: '' });
+  });
+});

@@ -5,13 +5,21 @@ import { openPostalCa } from '../ca/open-postal-ca.js';
 import { writeNewOfficersFile } from '../officers/officers-file.js';
 import { type AuditLog, createFileAuditLog } from '../pool/file-audit-log.js';
 import { createKeyedQueue } from '../pool/keyed-queue.js';
-import { listModuleSerials } from '../pool/module-files.js';
+import { listModuleSerials, nextModuleSerial } from '../pool/module-files.js';
 import { createModulePool, type ModulePool, type PoolLogger } from '../pool/module-pool.js';
 import { ensureOwnerOnlyDirectory, pathExists } from '../pool/owner-only-files.js';
 import { vaultDataRefused } from '../pool/vault-data-refused.js';
 import { type CryptoCardLimits, runFirstRunCeremony } from './first-run-ceremony.js';
+import type { JoinKitCluster } from './join-kit.js';
+import { newNodeIdentity } from './node-identity.js';
 import { ensureProviderKey } from './provider-key.js';
-import { manifestPath, readVaultManifest, type VaultManifest, writeVaultManifest } from './vault-manifest.js';
+import {
+  manifestPath,
+  readVaultManifest,
+  VAULT_MANIFEST_FORMAT,
+  type VaultManifest,
+  writeVaultManifest,
+} from './vault-manifest.js';
 
 export interface OpenVaultOptions {
   readonly dataDir: string;
@@ -28,6 +36,12 @@ export interface OpenVaultOptions {
   /** Progress lines for the operator during the first run (RSA-3072 takes seconds). */
   readonly progress?: (line: string) => void;
   readonly restartDelayMs?: number;
+  /**
+   * Join a cluster instead of running a first run (DESIGN §10): the cluster facts from a join kit
+   * (`importJoinKit`). The node makes `modules` new modules out of service, with serials under
+   * its own prefix, and runs no ceremony: `vaultctl join-modules` clones the MKS into them.
+   */
+  readonly join?: JoinKitCluster;
 }
 
 /** A started vault core: the pool over its modules, and what the officer endpoint needs. */
@@ -75,6 +89,13 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
   let firstRun = false;
 
   if (manifest !== null) {
+    if (options.join !== undefined) {
+      throw vaultDataRefused(
+        manifestPath(dataDir),
+        'exists',
+        'this data directory is already a vault: start it without --join',
+      );
+    }
     const known = new Set(manifest.modules.filter((m) => m.inService).map((m) => m.serial));
     const present = await listModuleSerials(dataDir);
     for (const m of manifest.modules) {
@@ -90,6 +111,7 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
       ...common,
       modules: 0,
       outOfService: present.filter((s) => !known.has(s)),
+      ...(manifest.node === undefined ? {} : { serialPrefix: manifest.node.serialPrefix }),
     });
   } else {
     if ((await listModuleSerials(dataDir)).length > 0 || (await pathExists(officersPath))) {
@@ -100,6 +122,10 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
       );
     }
     const say = options.progress ?? (() => undefined);
+    if (options.join !== undefined) {
+      const joined = await joinCluster(options.join, options.modules ?? availableParallelism());
+      return opened(joined.pool, joined.manifest, false);
+    }
     const count = Math.max(options.modules ?? availableParallelism(), 2);
     const shares = options.shares ?? DEFAULT_SHARES;
     say(`first run: making the vault in ${dataDir}`);
@@ -116,8 +142,8 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
         progress: say,
       });
       await writeNewOfficersFile(officersPath, result.officers);
-      await writeVaultManifest(dataDir, result.manifest);
-      manifest = result.manifest;
+      manifest = { ...result.manifest, node: newNodeIdentity('first') };
+      await writeVaultManifest(dataDir, manifest);
     } catch (error) {
       await pool.close();
       await audit.close();
@@ -130,41 +156,84 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
     );
   }
 
-  let current = manifest;
-  // One manifest write at a time, each with the latest state.
-  const writes = createKeyedQueue();
-  const save = () => writes.run('manifest', () => writeVaultManifest(dataDir, current));
-  return {
-    pool,
-    audit,
-    firstRun,
-    officersPath,
-    manifest: () => current,
-    async setInService(serial, inService, modulePublicKey) {
-      pool.setInService(serial, inService);
-      const existing = current.modules.find((m) => m.serial === serial);
-      const key = modulePublicKey ?? existing?.modulePublicKey;
-      if (key === undefined) {
-        throw vaultDataRefused(
-          serial,
-          'missing',
-          'a new module needs its pinned module key to enter the manifest',
-        );
-      }
-      const modules =
-        existing === undefined
-          ? [...current.modules, { serial, modulePublicKey: key, inService }]
-          : current.modules.map((m) => (m.serial === serial ? { ...m, modulePublicKey: key, inService } : m));
-      current = { ...current, modules };
-      await save();
-    },
-    async setCryptoCard(tokens, mks) {
-      current = { ...current, cryptoCard: tokens, mks };
-      await save();
-    },
-    async close() {
-      await pool.close();
+  return opened(pool, manifest, firstRun);
+
+  /**
+   * A node joining a cluster: `count` new modules (storage keys, empty NVM, Uninitialized) out of
+   * service under the node's own serial prefix, and a vault.json listing none of them yet, written
+   * last as on a first run. `setInService` adds each once `vaultctl join-modules` has cloned it.
+   */
+  async function joinCluster(cluster: JoinKitCluster, count: number) {
+    const say = options.progress ?? (() => undefined);
+    const node = newNodeIdentity('joined');
+    const serials: string[] = [];
+    while (serials.length < count) serials.push(nextModuleSerial(serials, node.serialPrefix));
+    const joinedPool = await createModulePool({
+      ...common,
+      modules: count,
+      outOfService: serials,
+      serialPrefix: node.serialPrefix,
+    });
+    const joined: VaultManifest = {
+      format: VAULT_MANIFEST_FORMAT,
+      createdAt: new Date().toISOString(),
+      ...cluster,
+      modules: [],
+      node,
+    };
+    try {
+      await writeVaultManifest(dataDir, joined);
+    } catch (error) {
+      await joinedPool.close();
       await audit.close();
-    },
-  };
+      throw error;
+    }
+    say(
+      `joined the cluster of MKS v${cluster.mks.version} (key-check value ${cluster.mks.kcv}) as node ${node.id}: ` +
+        `${serials.join(', ')} out of service until \`vaultctl join-modules\` clones the MKS into them`,
+    );
+    return { pool: joinedPool, manifest: joined };
+  }
+
+  function opened(pool: ModulePool, manifest: VaultManifest, firstRun: boolean): OpenedVault {
+    let current = manifest;
+    // One manifest write at a time, each with the latest state.
+    const writes = createKeyedQueue();
+    const save = () => writes.run('manifest', () => writeVaultManifest(dataDir, current));
+    return {
+      pool,
+      audit,
+      firstRun,
+      officersPath,
+      manifest: () => current,
+      async setInService(serial, inService, modulePublicKey) {
+        pool.setInService(serial, inService);
+        const existing = current.modules.find((m) => m.serial === serial);
+        const key = modulePublicKey ?? existing?.modulePublicKey;
+        if (key === undefined) {
+          throw vaultDataRefused(
+            serial,
+            'missing',
+            'a new module needs its pinned module key to enter the manifest',
+          );
+        }
+        const modules =
+          existing === undefined
+            ? [...current.modules, { serial, modulePublicKey: key, inService }]
+            : current.modules.map((m) =>
+                m.serial === serial ? { ...m, modulePublicKey: key, inService } : m,
+              );
+        current = { ...current, modules };
+        await save();
+      },
+      async setCryptoCard(tokens, mks) {
+        current = { ...current, cryptoCard: tokens, mks };
+        await save();
+      },
+      async close() {
+        await pool.close();
+        await audit.close();
+      },
+    };
+  }
 }

@@ -24,18 +24,37 @@ export interface ProviderKey {
  */
 export async function ensureProviderKey(dir: string): Promise<ProviderKey> {
   await ensureOwnerOnlyDirectory(dir);
-  const path = join(dir, 'provider.key.pem');
+  const path = providerKeyPath(dir);
   let created = false;
   if (!(await pathExists(path))) {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     await writeNewOwnerOnlyFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     created = true;
   }
+  const { privateKey, publicKeySpki } = parseProviderKey(
+    (await readOwnerOnlyFile(path)).toString('utf8'),
+    path,
+  );
+  return { privateKey, publicKeySpki, path, created };
+}
+
+/** `<dir>/provider.key.pem`. */
+export function providerKeyPath(dir: string): string {
+  return join(dir, 'provider.key.pem');
+}
+
+/**
+ * Parses a provider key's PKCS#8 PEM, refusing (`VAULT_DATA_REFUSED`, `malformed`, naming `path`)
+ * anything but an ECDSA P-256 private key.
+ */
+export function parseProviderKey(
+  pem: string,
+  path: string,
+): { privateKey: KeyObject; publicKeySpki: string } {
   let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey((await readOwnerOnlyFile(path)).toString('utf8'));
+    privateKey = createPrivateKey(pem);
   } catch (error) {
-    if ((error as { code?: string }).code === 'VAULT_DATA_REFUSED') throw error;
     throw vaultDataRefused(path, 'malformed', 'not a PKCS#8 PEM private key', error);
   }
   const details = privateKey.asymmetricKeyDetails;
@@ -45,5 +64,5 @@ export async function ensureProviderKey(dir: string): Promise<ProviderKey> {
   const publicKeySpki = createPublicKey(privateKey)
     .export({ type: 'spki', format: 'der' })
     .toString('base64');
-  return { privateKey, publicKeySpki, path, created };
+  return { privateKey, publicKeySpki };
 }

@@ -3,12 +3,13 @@ import { ModuleSerialSchema } from '@indicium/protocol';
 import { z } from 'zod';
 import { pathExists, readOwnerOnlyFile, replaceOwnerOnlyFile } from '../pool/owner-only-files.js';
 import { vaultDataRefused } from '../pool/vault-data-refused.js';
+import { NodeIdentitySchema } from './node-identity.js';
 
 /**
  * `<dataDir>/vault.json`, written last by the first-run ceremony: its presence says the ceremony
  * finished. It holds no secret: which modules the pool serves, their pinned module keys, the MKS
- * version and key-check value, and the crypto-card tokens (sealed under the MKS) that a module
- * added later loads with Update Crypto-Card.
+ * version and key-check value, the crypto-card tokens (sealed under the MKS) that a module
+ * added later loads with Update Crypto-Card, and which node of a cluster this is.
  */
 export const VAULT_MANIFEST_FORMAT = 'indicium/vault/v1';
 
@@ -33,6 +34,8 @@ export const VaultManifestSchema = z.strictObject({
   cardPublicKeys: z
     .strictObject({ registration: z.string().min(1).max(1024), clientSecret: z.string().min(1).max(1024) })
     .optional(),
+  /** This node of the cluster (DESIGN §10); absent in vaults made before nodes could join. */
+  node: NodeIdentitySchema.optional(),
 });
 export type VaultManifest = z.infer<typeof VaultManifestSchema>;
 

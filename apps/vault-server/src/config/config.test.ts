@@ -100,3 +100,27 @@ describe('loadConfig: auditor and module table (DESIGN §3.5, §3.6)', () => {
     expectIndiciumError(() => loadConfig(argv, {}, HOME), { code: 'INVALID_FIELD', field });
   });
 });
+
+describe('loadConfig: joining a cluster (DESIGN §10)', () => {
+  const db = ['--database-url', 'postgres://vault@db.internal/indicium'];
+
+  it('takes --join and --join-passphrase-file (or their variables), resolved against home; none by default', () => {
+    expect(loadConfig([], {}, HOME).join).toBeNull();
+    expect(
+      loadConfig([...db, '--join', '~/b.kit', '--join-passphrase-file', 'pass.txt'], {}, HOME).join,
+    ).toEqual({ kitFile: '/home/tester/b.kit', passphraseFile: expect.stringMatching(/\/pass\.txt$/) });
+    const env = { INDICIUM_JOIN: '/srv/b.kit', DATABASE_URL: 'postgres://vault@db/indicium' };
+    expect(loadConfig([], env, HOME).join).toEqual({ kitFile: '/srv/b.kit', passphraseFile: null });
+  });
+
+  it('refuses --join without a shared database, and a passphrase file without --join', () => {
+    expectIndiciumError(() => loadConfig(['--join', '/srv/b.kit'], {}, HOME), {
+      code: 'INVALID_FIELD',
+      field: 'join',
+    });
+    expectIndiciumError(() => loadConfig([...db, '--join-passphrase-file', '/p'], {}, HOME), {
+      code: 'INVALID_FIELD',
+      field: 'joinPassphraseFile',
+    });
+  });
+});

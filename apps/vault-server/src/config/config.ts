@@ -31,6 +31,11 @@ export interface VaultConfig {
   readonly maxFailingModules: number;
   /** Fresh certified meters MeterGen keeps in stock (0: make each on demand). Default 2. */
   readonly meterStock: number;
+  /**
+   * Join a cluster on first start (DESIGN §10): the join kit `vaultctl export-join-kit` wrote on a
+   * node of the cluster, and the file holding its passphrase (null: asked on the terminal).
+   */
+  readonly join: { readonly kitFile: string; readonly passphraseFile: string | null } | null;
 }
 
 export const LOG_LEVELS = Object.freeze([
@@ -99,6 +104,8 @@ const RawConfigSchema = z.strictObject({
     .regex(/^\d{1,3}$/, 'must be a whole number 0–100')
     .transform(Number)
     .pipe(z.int().min(0).max(100)),
+  join: z.string().min(1).max(4096).optional(),
+  joinPassphraseFile: z.string().min(1).max(4096).optional(),
 });
 
 const FLAGS = {
@@ -114,6 +121,8 @@ const FLAGS = {
   'audit-interval': { type: 'string' },
   'max-failing-modules': { type: 'string' },
   'meter-stock': { type: 'string' },
+  join: { type: 'string' },
+  'join-passphrase-file': { type: 'string' },
 } as const;
 
 /** Environment names, documented in the README's "Configuration". A flag wins over its variable. */
@@ -130,6 +139,8 @@ export const CONFIG_ENV = Object.freeze({
   auditInterval: 'INDICIUM_AUDIT_INTERVAL',
   maxFailingModules: 'INDICIUM_MAX_FAILING_MODULES',
   meterStock: 'INDICIUM_METER_STOCK',
+  join: 'INDICIUM_JOIN',
+  joinPassphraseFile: 'INDICIUM_JOIN_PASSPHRASE_FILE',
 });
 
 function parseFlags(
@@ -181,6 +192,8 @@ export function loadConfig(
     auditInterval: flags['audit-interval'] ?? env[CONFIG_ENV.auditInterval] ?? '300',
     maxFailingModules: flags['max-failing-modules'] ?? env[CONFIG_ENV.maxFailingModules] ?? '2',
     meterStock: flags['meter-stock'] ?? env[CONFIG_ENV.meterStock] ?? '2',
+    join: flags.join ?? env[CONFIG_ENV.join],
+    joinPassphraseFile: flags['join-passphrase-file'] ?? env[CONFIG_ENV.joinPassphraseFile],
   };
   const parsed = RawConfigSchema.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== undefined)),
@@ -195,6 +208,19 @@ export function loadConfig(
     throw new IndiciumError('INVALID_FIELD', {
       field: c.tlsCert === undefined ? 'tlsCert' : 'tlsKey',
       detail: 'Give both --tls-cert and --tls-key, or neither (the development CA).',
+    });
+  }
+  if (c.join !== undefined && c.databaseUrl === undefined) {
+    // The nodes of a cluster share meters, sessions and the module table through one database.
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'join',
+      detail: "A node joins a cluster's shared PostgreSQL database: give --database-url too.",
+    });
+  }
+  if (c.joinPassphraseFile !== undefined && c.join === undefined) {
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'joinPassphraseFile',
+      detail: '--join-passphrase-file goes with --join.',
     });
   }
   return Object.freeze({
@@ -212,6 +238,13 @@ export function loadConfig(
     auditIntervalSeconds: c.auditInterval,
     maxFailingModules: c.maxFailingModules,
     meterStock: c.meterStock,
+    join:
+      c.join === undefined
+        ? null
+        : Object.freeze({
+            kitFile: absolute(c.join, home),
+            passphraseFile: c.joinPassphraseFile === undefined ? null : absolute(c.joinPassphraseFile, home),
+          }),
   });
 }
 
@@ -230,6 +263,8 @@ export function flagForField(field: string): string {
     auditInterval: '--audit-interval / INDICIUM_AUDIT_INTERVAL',
     maxFailingModules: '--max-failing-modules / INDICIUM_MAX_FAILING_MODULES',
     meterStock: '--meter-stock / INDICIUM_METER_STOCK',
+    join: '--join / INDICIUM_JOIN',
+    joinPassphraseFile: '--join-passphrase-file / INDICIUM_JOIN_PASSPHRASE_FILE',
     argv: 'command line',
   };
   return map[field] ?? field;

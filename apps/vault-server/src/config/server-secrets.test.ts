@@ -1,9 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectIndiciumRejection } from '../../test/support/expect-indicium-error.js';
-import { ensureServerSecrets, SERVER_SECRETS_FILE } from './server-secrets.js';
+import {
+  ensureServerSecrets,
+  readServerSecrets,
+  SERVER_SECRETS_FILE,
+  writeServerSecrets,
+} from './server-secrets.js';
 
 const root = await mkdtemp(join(tmpdir(), 'indicium-secrets-'));
 afterAll(() => rm(root, { recursive: true, force: true }));
@@ -38,5 +44,32 @@ describe('ensureServerSecrets', () => {
       code: 'INVALID_FIELD',
       field: 'serverSecrets',
     });
+  });
+});
+
+describe('writeServerSecrets and readServerSecrets (a node joining a cluster takes its session key)', () => {
+  it('writes the given key owner-only, never over an existing file; reads without making one', async () => {
+    const dir = join(root, 'joined');
+    expect(await readServerSecrets(dir)).toBeNull();
+    const sessionKey = randomBytes(32);
+    await writeServerSecrets(dir, { sessionKey });
+    expect((await stat(join(dir, SERVER_SECRETS_FILE))).mode & 0o777).toBe(0o600);
+    expect((await readServerSecrets(dir))?.sessionKey.equals(sessionKey)).toBe(true);
+    expect((await ensureServerSecrets(dir)).sessionKey.equals(sessionKey)).toBe(true);
+    await expectIndiciumRejection(() => writeServerSecrets(dir, { sessionKey: randomBytes(32) }), {
+      code: 'CA_STORE_REFUSED',
+      reason: 'exists',
+    });
+    expect((await readServerSecrets(dir))?.sessionKey.equals(sessionKey)).toBe(true);
+  });
+
+  it('refuses a key of the wrong length', async () => {
+    await expectIndiciumRejection(
+      () => writeServerSecrets(join(root, 'short'), { sessionKey: randomBytes(16) }),
+      {
+        code: 'INVALID_FIELD',
+        field: 'sessionKey',
+      },
+    );
   });
 });

@@ -47,11 +47,33 @@ function parseSecrets(text: string, path: string): ServerSecrets {
  * const { sessionKey } = await ensureServerSecrets(join(config.dataDir, 'secrets'));
  */
 export async function ensureServerSecrets(dir: string): Promise<ServerSecrets> {
+  const path = join(dir, SERVER_SECRETS_FILE);
+  if (!(await pathExists(path))) return writeServerSecrets(dir, { sessionKey: randomBytes(KEY_BYTES) });
+  await ensurePrivateDirectory(dir);
+  return parseSecrets(await readPrivateFile(path), path);
+}
+
+/**
+ * Writes `<dir>/server-secrets.json` with the given keys, never over an existing file
+ * (`CA_STORE_REFUSED`, reason `exists`): a node joining a cluster takes the cluster's session key
+ * from its join kit (DESIGN §10), so a cookie one node set is good on every other.
+ */
+export async function writeServerSecrets(dir: string, secrets: ServerSecrets): Promise<ServerSecrets> {
   await ensurePrivateDirectory(dir);
   const path = join(dir, SERVER_SECRETS_FILE);
-  if (!(await pathExists(path))) {
-    const sessionKey = randomBytes(KEY_BYTES).toString('base64');
-    await writeNewPrivateFile(path, `${JSON.stringify({ sessionKey })}\n`);
+  if (secrets.sessionKey.length !== KEY_BYTES) {
+    throw new IndiciumError('INVALID_FIELD', { field: 'sessionKey', detail: `${KEY_BYTES} bytes` });
   }
+  await writeNewPrivateFile(
+    path,
+    `${JSON.stringify({ sessionKey: secrets.sessionKey.toString('base64') })}\n`,
+  );
+  return parseSecrets(await readPrivateFile(path), path);
+}
+
+/** Reads `<dir>/server-secrets.json` without making one: `null` when there is none. */
+export async function readServerSecrets(dir: string): Promise<ServerSecrets | null> {
+  const path = join(dir, SERVER_SECRETS_FILE);
+  if (!(await pathExists(path))) return null;
   return parseSecrets(await readPrivateFile(path), path);
 }

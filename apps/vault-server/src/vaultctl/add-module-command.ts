@@ -4,15 +4,10 @@ import {
   IndiciumError,
   OFFICER_PATHS,
   PROTOCOL_VERSION,
-  SetInServiceAnswerSchema,
 } from '@indicium/protocol';
-import { cloneMks } from '../ceremony/clone-mks.js';
-import { generateOfficers, initializeModule } from '../ceremony/initialize-module.js';
-import type { OfficerSession } from '../officers/officer-session.js';
-import { replaceOfficersFile } from '../officers/officers-file.js';
 import type { CliContext } from './cli-context.js';
+import { cloneIntoModule } from './clone-into-module.js';
 import type { CommandOptions } from './officer-commands.js';
-import { remoteModulePort } from './remote-module-port.js';
 
 const count = (value: unknown, field: string): number => {
   const n = Number(value);
@@ -48,51 +43,36 @@ export async function addModuleCommand(context: CliContext, options: CommandOpti
     });
   const card = await context.client.get(OFFICER_PATHS.cryptoCard, CryptoCardAnswerSchema);
 
-  const added = await context.client.send(
-    'POST',
-    OFFICER_PATHS.modules,
-    { protocol: PROTOCOL_VERSION },
-    AddModuleAnswerSchema,
-  );
-  const serial = added.module.serial;
-  context.say(`${serial}: new module (out of service); initializing`);
-  const officers = generateOfficers(Math.max(k, 2));
-  const { session, modulePublicKey } = await initializeModule(
-    remoteModulePort(context.client, serial),
-    serial,
-    officers,
-  );
-  await replaceOfficersFile(credentialsPath, {
-    ...file,
-    modules: [...file.modules, { serial, origin: 'clone', modulePublicKey, officers }],
-  });
-  context.say(`${serial}: officers written to ${credentialsPath}`);
-
-  let source: OfficerSession | null = null;
+  const source = await context.moduleSession(sourceSerial);
   try {
-    await session.call('so', 'generate-transport-key-pair');
-    source = await context.moduleSession(sourceSerial);
-    const combined = await cloneMks({
+    const added = await context.client.send(
+      'POST',
+      OFFICER_PATHS.modules,
+      { protocol: PROTOCOL_VERSION },
+      AddModuleAnswerSchema,
+    );
+    context.say(`${added.module.serial}: new module (out of service)`);
+    const { module, combined } = await cloneIntoModule({
+      client: context.client,
+      serial: added.module.serial,
+      credentialsPath,
+      custodians: k,
       source,
       sourceModulePublicKey: sourceKey,
-      destination: session,
       expectedKcv: card.mks.kcv,
+      tokens: card.tokens,
       n,
       k,
       exportable: options.retained !== true,
-      progress: (line) => context.say(line),
+      say: (line) => context.say(line),
     });
-    await session.call('so', 'update-crypto-card', { tokens: card.tokens });
-    const path = OFFICER_PATHS.inService.replace('{serial}', serial);
-    const body = { protocol: PROTOCOL_VERSION, inService: true, modulePublicKey };
-    const answer = await context.client.send('POST', path, body, SetInServiceAnswerSchema);
     context.print({
-      module: answer.module,
+      module,
       mksVersion: combined.mksVersion,
       kcv: combined.kcv,
       exportable: combined.exportable,
     });
   } finally {
-    await Promise.allSettled([session.close(), source?.close()]);
+    await source.close().catch(() => undefined);
   }
 }

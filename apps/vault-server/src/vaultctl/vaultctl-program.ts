@@ -11,6 +11,8 @@ import { Command, CommanderError } from 'commander';
 import { addModuleCommand } from './add-module-command.js';
 import { auditExportCommand, auditVerifyCommand, auditVerifyVaultCommand } from './audit-commands.js';
 import { type CliContext, type CliIo, createCliContext, type GlobalOptions } from './cli-context.js';
+import { exportJoinKitCommand } from './export-join-kit-command.js';
+import { joinModulesCommand } from './join-modules-command.js';
 import { logonCommand } from './logon-command.js';
 import { moduleTableCommand, recoverCheckpointCommand } from './module-table-commands.js';
 import { type CommandOptions, OFFICER_COMMANDS, type OfficerCommandSpec } from './officer-commands.js';
@@ -191,6 +193,43 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     .option('--k <k>', 'threshold', '2')
     .option('--retained', 'the new module may never export the MKS')
     .action(withContext(addModuleCommand));
+  program
+    .command('export-join-kit')
+    .description(
+      "On a node of the cluster: seal the secrets a new node shares (postal CA, provider key, session key, vault.json's cluster facts) into a join kit, read from --data-dir",
+    )
+    .requiredOption('--out <file>', 'the kit to write (a new file, mode 0600)')
+    .option(
+      '--passphrase-file <file>',
+      'read the passphrase from this file (else --passphrase-stdin, or asked twice)',
+    )
+    .action(async (...args: unknown[]) => {
+      const command = args.at(-1) as Command;
+      await exportJoinKitCommand(
+        command.opts() as { out: string; passphraseFile?: string },
+        command.optsWithGlobals() as GlobalOptions,
+        io,
+      );
+    });
+  program
+    .command('join-modules')
+    .description(
+      'On a node started with --join: clone the MKS into each of its new modules from --source on another node, then put them in service',
+    )
+    .requiredOption(
+      '--source-vault <url>',
+      "the source node's vault (its officer endpoint answers loopback only: use an SSH tunnel)",
+    )
+    .requiredOption('--source <serial>', 'an Operational module of the source node holding an exportable MKS')
+    .requiredOption(
+      '--source-credentials <file>',
+      "the source node's officers.json (holds the --source officers)",
+    )
+    .option('--source-ca <file>', "CA certificate the source vault's TLS chains to (default --ca)")
+    .option('--n <n>', 'shares to create', '3')
+    .option('--k <k>', 'threshold', '2')
+    .option('--retained', 'the new modules may never export the MKS')
+    .action(withContext(joinModulesCommand));
   program
     .command('rollover')
     .description(

@@ -223,6 +223,10 @@ export const ERROR_CATALOG = Object.freeze({
     "The vault's data directory cannot be used: a file is missing, malformed, or others may read a key.",
     'Operators: fix the path named in the details (mode 600 for key files); never delete module NVM to clear this.',
   ),
+  JOIN_KIT_REFUSED: vault(
+    'The join kit cannot be used: it is damaged, altered, or not an Indicium join kit.',
+    'Operators: export a new kit on a node of the cluster (`vaultctl export-join-kit`) and copy it unchanged.',
+  ),
   INTERNAL_ERROR: vault(
     'Something went wrong inside Indicium.',
     'Try again; report the error id if it persists.',
