@@ -1,19 +1,30 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresE2eStore, sqliteE2eStore } from '../../test/support/e2e-store.js';
 import { type HttpAnswer, startVaultProcess } from '../http/testing/vault-process.js';
 
-/** SIGTERM against the real vault process: drain, keep every commit, exit 0 (DESIGN §6). */
-
-const dataDir = await mkdtemp(join(tmpdir(), 'indicium-shutdown-'));
-afterAll(() => rm(dataDir, { recursive: true, force: true }));
+/**
+ * SIGTERM against the real vault process: drain, keep every commit, exit 0 (DESIGN §6). On both
+ * stores (issue 8): what the store's close must flush differs between SQLite and PostgreSQL.
+ */
 
 const PASSWORD = 'correct horse battery staple';
 
-describe('graceful shutdown', () => {
+describe.each([sqliteE2eStore(), postgresE2eStore()])('graceful shutdown on $name', (store) => {
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'indicium-shutdown-'));
+    await store.open(dataDir);
+  }, 120_000);
+  afterAll(async () => {
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
   it('drains requests in flight, loses no commit, closes pool then store, and exits 0', async () => {
-    const vault = await startVaultProcess(dataDir);
+    const vault = await startVaultProcess(dataDir, store.vaultArgs());
     const origin = `https://localhost:${vault.port}`;
     const emails = Array.from({ length: 6 }, (_, i) => `drain${i}@example.com`);
     const signUp = (email: string) =>
@@ -43,7 +54,7 @@ describe('graceful shutdown', () => {
     await expect(vault.request('GET', '/healthz')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
     // A restart on the same data directory still has every account that was answered.
-    const again = await startVaultProcess(dataDir);
+    const again = await startVaultProcess(dataDir, store.vaultArgs());
     try {
       for (const email of answered) {
         const retry = await again.request('POST', '/v1/account/sign-up', {
