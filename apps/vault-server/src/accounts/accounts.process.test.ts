@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionAnswer } from '@indicium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type E2eStore, postgresE2eStore, sqliteE2eStore } from '../../test/support/e2e-store.js';
 import {
   type HttpAnswer,
   setCookie,
@@ -11,22 +12,14 @@ import {
 } from '../http/testing/vault-process.js';
 import { CSRF_COOKIE, SESSION_COOKIE } from './session-tokens.js';
 
-/** Web accounts against the real vault process over HTTPS, as a browser page drives them. */
+/**
+ * Web accounts against the real vault process over HTTPS, as a browser page drives them. On both
+ * stores (issue 8): accounts, the case-folded e-mail key and sessions are rows of each dialect.
+ */
 
 let dataDir: string;
 let vault: VaultProcess;
 let origin: string;
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'indicium-accounts-'));
-  vault = await startVaultProcess(dataDir);
-  origin = `https://localhost:${vault.port}`;
-}, 120_000);
-
-afterAll(async () => {
-  await vault?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -70,7 +63,20 @@ async function login(
   });
 }
 
-describe('web accounts', () => {
+describe.each([sqliteE2eStore(), postgresE2eStore()])('web accounts on $name', (store: E2eStore) => {
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'indicium-accounts-'));
+    await store.open(dataDir);
+    vault = await startVaultProcess(dataDir, store.vaultArgs());
+    origin = `https://localhost:${vault.port}`;
+  }, 120_000);
+
+  afterAll(async () => {
+    await vault?.stop();
+    await store.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }, 60_000);
+
   it('sign-up → me → logout → me refused, with httpOnly Secure SameSite=Strict cookies', async () => {
     const created = await signUp('ada@example.com');
     expect(created.status).toBe(201);
