@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import type { StoreConfig } from '../../src/store/store-config.js';
 import { findPostgresBin, type PostgresTestServer, startPostgresTestServer } from './postgres-test-server.js';
 
 const run = promisify(execFile);
@@ -40,6 +41,8 @@ export interface E2eStore {
   open(dataDir: string): Promise<void>;
   /** What `startVaultProcess` needs besides the data directory. */
   vaultArgs(): readonly string[];
+  /** The same database as `createStore` takes it (to seed it before the vault starts). */
+  storeConfig(): StoreConfig;
   readPackage(meterId: string): Promise<PackageRow>;
   writePackageBytes(meterId: string, bytes: Buffer): Promise<void>;
   readModule(serial: string): Promise<ModuleRow>;
@@ -81,6 +84,7 @@ export function sqliteE2eStore(): E2eStore {
       dir = dataDir;
     },
     vaultArgs: () => [],
+    storeConfig: () => ({ kind: 'sqlite', path: file() }),
     async readPackage(meterId) {
       const row = withDb(
         (db) =>
@@ -168,6 +172,7 @@ export function postgresE2eStore(): E2eStore {
       dumpFile = join(dataDir, 'older-copy.pgdump');
     },
     vaultArgs: () => ['--database-url', url],
+    storeConfig: () => ({ kind: 'postgresql', url }),
     async readPackage(meterId) {
       const { rows } = await withClient(url, (c) =>
         c.query<{ package_bytes: Buffer; package_version: string | number }>(
