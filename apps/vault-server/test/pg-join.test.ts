@@ -154,6 +154,10 @@ describe('vaultctl join-modules', () => {
     const joined = await vaultctl([...b, ...from(nodeA, dirOf('a'))]);
     expect(joined.code, joined.err).toBe(0);
     expect((await modulesOfB()).every((m) => m.inService)).toBe(true);
+    expect(joined.err).toContain("M0001: back in its node's PSD service");
+    // The source left node A's PSD service only while it exported shares.
+    const modulesOfA = await vaultctl(['--vault', nodeA.url, '--data-dir', dirOf('a'), 'modules']);
+    expect((JSON.parse(modulesOfA.out) as { inService: boolean }[]).every((m) => m.inService)).toBe(true);
     expect((await nodeB.request('GET', '/readyz')).status).toBe(200);
     // Nothing left to join: a second run says so, typed.
     const again = await vaultctl([...b, ...from(nodeA, dirOf('a'))]);

@@ -5,6 +5,8 @@ import {
   IndiciumError,
   ModuleListAnswerSchema,
   OFFICER_PATHS,
+  PROTOCOL_VERSION,
+  SetInServiceAnswerSchema,
 } from '@indicium/protocol';
 import { OfficerSession } from '../officers/officer-session.js';
 import { readOfficersFile } from '../officers/officers-file.js';
@@ -122,14 +124,36 @@ export async function joinModulesCommand(context: CliContext, options: CommandOp
     `joining ${serials.join(', ')} from ${sourceSerial} at ${sourceVault}: MKS v${card.mks.version}, key-check value ${card.mks.kcv}`,
   );
 
+  // While it exports shares the source is in Exporting Shares, where PSD commands are refused
+  // (DESIGN §3.1): it leaves its node's PSD service for the clone and comes back after.
+  const sourceInfo = (await sourceClient.get(OFFICER_PATHS.modules, ModuleListAnswerSchema)).modules.find(
+    (m) => m.serial === sourceSerial,
+  );
+  if (sourceInfo === undefined) {
+    throw new IndiciumError('INVALID_FIELD', {
+      field: 'source',
+      detail: `${sourceVault} has no module ${sourceSerial}`,
+    });
+  }
+  const sourceService = (inService: boolean) =>
+    sourceClient.send(
+      'POST',
+      OFFICER_PATHS.inService.replace('{serial}', encodeURIComponent(sourceSerial)),
+      { protocol: PROTOCOL_VERSION, inService },
+      SetInServiceAnswerSchema,
+    );
   const source = new OfficerSession(remoteModulePort(sourceClient, sourceSerial), {
     moduleSerial: sourceSerial,
     modulePublicKey: sourceCredentials.modulePublicKey,
     officers: sourceCredentials.officers,
   });
-  await source.open();
+  if (sourceInfo.inService) {
+    await sourceService(false);
+    context.say(`${sourceSerial}: out of its node's PSD service while it exports shares`);
+  }
   const joined = [];
   try {
+    await source.open();
     for (const serial of serials) {
       const { module, combined } = await cloneIntoModule({
         client: context.client,
@@ -154,6 +178,10 @@ export async function joinModulesCommand(context: CliContext, options: CommandOp
     }
   } finally {
     await source.close().catch(() => undefined);
+    if (sourceInfo.inService) {
+      await sourceService(true);
+      context.say(`${sourceSerial}: back in its node's PSD service`);
+    }
   }
   context.print({ joined });
 }
