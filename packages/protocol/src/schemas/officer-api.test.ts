@@ -15,7 +15,7 @@ import {
 
 describe('officer API schemas', () => {
   it('module serials are safe path segments', () => {
-    for (const ok of ['M0001', 'TEST-MODULE-0001', 'a'])
+    for (const ok of ['M0001', 'N0a1b2c3d-M0001', 'TEST-MODULE-0001', 'a'])
       expect(ModuleSerialSchema.safeParse(ok).success).toBe(true);
     for (const bad of ['', '../x', 'a/b', '-M1', 'M 1', 'x'.repeat(33), 'M1\n']) {
       expect(ModuleSerialSchema.safeParse(bad).success).toBe(false);

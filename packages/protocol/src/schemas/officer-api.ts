@@ -33,7 +33,10 @@ export const OFFICER_PATHS = Object.freeze({
   translation: '/v1/officer/packages/{meterId}/translation',
 } as const);
 
-/** A module serial as the vault names its modules (`M0001`…); also a path segment. */
+/**
+ * A module serial as the vault names its modules (`M0001`… on the first node of a cluster,
+ * `N<node id>-M0001`… on a node that joined it: DESIGN §10); also a path segment.
+ */
 export const ModuleSerialSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/);
 
 /**
