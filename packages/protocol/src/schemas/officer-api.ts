@@ -25,7 +25,7 @@ export const OFFICER_PATHS = Object.freeze({
    * rollover sweep translates packages on (DESIGN §3.4, §3.6).
    */
   psdService: '/v1/officer/modules/{serial}/psd-service',
-  /** `GET ?mksVersion=&after=&limit=`: meters whose package is sealed under one MKS version. */
+  /** `GET ?after=&limit=[&mksVersion=]`: meters, each with the MKS version its package is sealed under. */
   packages: '/v1/officer/packages',
   /** `GET`: one meter's package; `PUT`: store its translation (with the module's checkpoint). */
   package: '/v1/officer/packages/{meterId}',
@@ -152,9 +152,12 @@ export const SetPsdServiceAnswerSchema = z.strictObject({
 /** Store rows one list page reads at most (a page may name fewer meters: only matches are listed). */
 export const PACKAGE_LIST_MAX_SCAN = 500;
 
-/** `GET packages` query: one bounded page of the store, in meter-id order, after the cursor. */
+/**
+ * `GET packages` query: one bounded page of the store, in meter-id order, after the cursor; with
+ * `mksVersion`, only the packages sealed under it are listed (and those whose header is unreadable).
+ */
 export const PackageListQuerySchema = z.strictObject({
-  mksVersion: z.coerce.number().int().min(1).max(0xffff_ffff),
+  mksVersion: z.coerce.number().int().min(1).max(0xffff_ffff).optional(),
   after: MeterIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(PACKAGE_LIST_MAX_SCAN).default(100),
 });
@@ -162,9 +165,17 @@ export type PackageListQuery = z.input<typeof PackageListQuerySchema>;
 
 export const PackageListAnswerSchema = z.strictObject({
   protocol: ProtocolVersionSchema,
-  mksVersion: z.number().int().min(1),
-  /** Meters of this page whose package header names `mksVersion` (read, not verified: DESIGN §3.4). */
-  packages: z.array(z.strictObject({ meterId: MeterIdSchema, version: z.number().int().min(1) })),
+  /**
+   * Meters of this page and the MKS version their package header names (read, not verified:
+   * DESIGN §3.4); null when the header cannot be read (the package may be under any version).
+   */
+  packages: z.array(
+    z.strictObject({
+      meterId: MeterIdSchema,
+      version: z.number().int().min(1),
+      mksVersion: z.number().int().min(1).nullable(),
+    }),
+  ),
   /** Store rows this page read. */
   scanned: z.number().int().min(0),
   /** Pass as `after` for the next page; null: the store has no more packages. */
