@@ -113,12 +113,13 @@ async function main(): Promise<void> {
     registry: metrics.registry,
   });
   await moduleTable.verifyAll();
+  // On PostgreSQL a meter's work also holds the meter across vault nodes (DESIGN §10).
+  const valuePool = lockMetersAcrossNodes(pool, store.meterLocks);
   // The value path (DESIGN §4.2–4.4): MeterGen, the provider, the companions' PSD routes, money routes.
   const valuePath = await createValuePath({
     dataDir: config.dataDir,
     store,
-    // On PostgreSQL a meter's work also holds the meter across vault nodes (DESIGN §10).
-    pool: lockMetersAcrossNodes(pool, store.meterLocks),
+    pool: valuePool,
     guard: moduleTable,
     postalCa,
     cardPublicKeys: vault.manifest().cardPublicKeys,
@@ -181,7 +182,14 @@ async function main(): Promise<void> {
         path: OFFICER_MOUNT_PATH,
         auth: 'local',
         localRefusal: 'OFFICER_LOCAL_ONLY',
-        router: createOfficerRouter(vault),
+        // The rollover sweep (DESIGN §3.4) holds meters like the value path and takes its module
+        // out of the value path's PSD service while it translates.
+        router: createOfficerRouter(vault, {
+          store,
+          psd: valuePath.psd,
+          meters: valuePool,
+          guard: moduleTable,
+        }),
       },
     ],
     sessions: createSessionAuthenticator({ store, sessionKey }),

@@ -15,10 +15,11 @@ import {
   type VaultErrorBody,
 } from '@indicium/protocol';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { z } from 'zod';
 import { httpStatusFor } from '../http/http-status.js';
 import type { ModulePool } from '../pool/module-pool.js';
 import { isLoopbackAddress } from './is-loopback-address.js';
+import { answer, parse, relative } from './officer-http.js';
+import { createOfficerPackageRouter, type OfficerPackageDeps } from './officer-package-routes.js';
 
 type CryptoCardTokens = Record<string, string | number>;
 type MksFacts = { readonly version: number; readonly kcv: string };
@@ -32,24 +33,17 @@ export interface OfficerVault {
   setCryptoCard(tokens: CryptoCardTokens, mks: MksFacts): Promise<void>;
 }
 
-/** Where the HTTP app mounts the router: every OFFICER_PATHS entry starts with it. */
-export const OFFICER_MOUNT_PATH = '/v1/officer';
+/**
+ * What the rollover sweep's routes need beside the vault (`officer-package-routes.ts`): the store,
+ * the value path's PSD modules and meter serialisation, and the module-table guard. Without it
+ * those routes are not mounted (an officer endpoint for ceremonies only).
+ */
+export type OfficerSweepDeps = Omit<OfficerPackageDeps, 'pool'>;
+
+export { OFFICER_MOUNT_PATH } from './officer-http.js';
+
 /** Sealed share envelopes and transport keys are a few KiB; nothing officer-side comes near this. */
 const BODY_LIMIT = '256kb';
-
-function relative(path: string): string {
-  return path.slice(OFFICER_MOUNT_PATH.length).replace('{serial}', ':serial');
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new IndiciumError('MALFORMED_REQUEST', {
-    field: [field, ...(issue?.path ?? []).map(String)].join('.'),
-    ...(issue === undefined ? {} : { detail: issue.message }),
-  });
-}
 
 /**
  * Refuses any peer that is not this machine (DESIGN §6: the officer endpoint is reachable only
@@ -66,12 +60,6 @@ function localOnly(req: Request, _res: Response, next: NextFunction): void {
     );
 }
 
-function answer(handler: (req: Request) => Promise<{ status?: number; json: unknown }>) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    handler(req).then((out) => res.status(out.status ?? 200).json(out.json), next);
-  };
-}
-
 /**
  * The officer endpoint (DESIGN §3.2, §6), mounted at `/v1/officer`: a relay between `vaultctl` and
  * one chosen module. Officer commands arrive sealed in a session that is end-to-end between
@@ -79,12 +67,13 @@ function answer(handler: (req: Request) => Promise<{ status?: number; json: unkn
  * cannot read or alter undetected. Only Get Status, Open Session, Start Initialization, Create
  * Audit Entry and Reset travel in the clear; PSD commands are refused here (they belong to the
  * PSD routes, which commit to the store). Also: list, add and restart modules, put a cloned
- * module in service, export a module's stored audit entries, and hand out the crypto-card tokens.
+ * module in service, export a module's stored audit entries, hand out the crypto-card tokens, and
+ * (given `sweep`) the rollover sweep's package routes.
  *
  * @example
  * app.use('/v1/officer', createOfficerRouter(vault));
  */
-export function createOfficerRouter(vault: OfficerVault): Router {
+export function createOfficerRouter(vault: OfficerVault, sweep?: OfficerSweepDeps): Router {
   const router = express.Router();
   const { pool } = vault;
   const info = (serial: string): PoolModuleInfo => {
@@ -156,6 +145,7 @@ export function createOfficerRouter(vault: OfficerVault): Router {
       };
     }),
   );
+  if (sweep !== undefined) router.use(createOfficerPackageRouter({ ...sweep, pool }));
   const cryptoCard = () => {
     const { cryptoCard: tokens, mks } = vault.manifest();
     return { protocol: PROTOCOL_VERSION, tokens, mks: { version: mks.version, kcv: mks.kcv } };
