@@ -13,7 +13,7 @@ export interface VaultClientOptions {
 export interface VaultClient {
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>>;
   send<S extends z.ZodType>(
-    method: 'POST' | 'PUT',
+    method: 'POST' | 'PUT' | 'DELETE',
     path: string,
     body: unknown,
     schema: S,

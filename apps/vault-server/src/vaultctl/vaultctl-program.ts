@@ -233,11 +233,15 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
   program
     .command('rollover')
     .description(
-      'Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card; the old MKS stays dormant',
+      'Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card, then translate every meter package on the master ("translated 37/120 meters"); safe to run again',
     )
     .option(
       '--delete-old',
-      'also delete the old MKS: only once no meter package is sealed under it (packages are not translated by this command)',
+      'then delete every older MKS on every module: only when no meter package remains under one (else refused, nothing deleted)',
+    )
+    .option(
+      '--resume',
+      'no new MKS: sweep the packages not yet under the active one again (after a crash or a reported meter was fixed)',
     )
     .action(withContext(rolloverCommand));
   const audit = program.command('audit').description('The audit log the vault stored for a module');

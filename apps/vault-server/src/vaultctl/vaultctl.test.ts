@@ -8,11 +8,16 @@ import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { OFFICER_PATHS, PROTOCOL_VERSION } from '@indicium/protocol';
 import express from 'express';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDevTls } from '../ca/ensure-dev-tls.js';
 import { type OpenedVault, openVault } from '../ceremony/open-vault.js';
+import { createPsdModules } from '../meters/psd-modules.js';
+import { createModuleTableGuard } from '../module-table/module-table-guard.js';
 import { createOfficerRouter, OFFICER_MOUNT_PATH } from '../officers/officer-router.js';
 import { readOfficersFile } from '../officers/officers-file.js';
+import { createStore } from '../store/create-store.js';
+import type { Store } from '../store/store.js';
 import { runVaultctl } from './vaultctl-program.js';
 
 /**
@@ -32,6 +37,7 @@ let url: string;
 let caFile: string;
 let caPem: string;
 let credentials: string;
+let store: Store;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'indicium-vaultctl-'));
@@ -44,7 +50,19 @@ beforeAll(async () => {
   caFile = tls.files.ca.certificate;
   caPem = tls.ca;
   const app = express();
-  app.use(OFFICER_MOUNT_PATH, createOfficerRouter(vault));
+  // The rollover's package sweep needs the store and the PSD modules (no meters here: it finds none).
+  store = await createStore({ kind: 'sqlite', path: join(dataDir, 'vault.db') });
+  const log = pino({ level: 'silent' });
+  const guard = createModuleTableGuard({
+    store,
+    pool: vault.pool,
+    inService: (serial) => vault.manifest().modules.find((m) => m.serial === serial)?.inService ?? false,
+    maxFailingModules: 1,
+    log,
+  });
+  await guard.verifyAll();
+  const psd = createPsdModules({ pool: vault.pool, guard, log });
+  app.use(OFFICER_MOUNT_PATH, createOfficerRouter(vault, { store, psd, meters: vault.pool, guard }));
   server = createServer({ key: tls.key, cert: tls.cert }, app);
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   url = `https://localhost:${(server.address() as AddressInfo).port}`;
@@ -53,6 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await vault.close();
+  await store.close();
   await rm(root, { recursive: true, force: true });
 });
 
