@@ -1,39 +1,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndiciumRejection } from '../../test/support/expect-indicium-error.js';
+import { useStoreDialects } from '../../test/support/store-dialects.js';
 import { type AuditKeyBook, auditKeysPath, openAuditKeyBook } from './audit-key-book.js';
 import { exportAuditKey } from './export-audit-key.js';
 import { type AuditRunDeps, runAudit } from './run-audit.js';
 import { openVaultFixture, type VaultFixture } from './testing/vault-fixture.js';
 
+// On both stores (issue 8): audit entries are edited and deleted in each dialect's database.
+const dialects = useStoreDialects();
 let f: VaultFixture;
 let keys: AuditKeyBook;
 let exports: string[];
 let deps: AuditRunDeps;
-
-beforeAll(async () => {
-  f = await openVaultFixture(2);
-  keys = openAuditKeyBook(f.dataDir, f.pinned);
-  exports = [];
-  deps = {
-    pool: f.vault.pool,
-    audit: f.vault.audit,
-    keys,
-    pinned: f.pinned,
-    settleMs: 200,
-    exportKey: (serial, modulePublicKey) => {
-      exports.push(serial);
-      return exportAuditKey(
-        { dispatch: (r) => f.vault.pool.dispatch(r, { module: serial }) },
-        { moduleSerial: serial, modulePublicKey, officersPath: f.vault.officersPath },
-      );
-    },
-  };
-}, 180_000);
-
-afterAll(async () => {
-  await f?.close();
-});
 
 /** Makes `n` more audit entries on a module (Create Audit Entry travels in the clear). */
 async function moreEntries(serial: string, n: number): Promise<void> {
@@ -49,7 +28,31 @@ async function moreEntries(serial: string, n: number): Promise<void> {
 const moduleOf = (report: Awaited<ReturnType<typeof runAudit>>, serial: string) =>
   report.modules.find((m) => m.moduleSerial === serial);
 
-describe('runAudit (DESIGN §3.5)', () => {
+describe.each(dialects)('runAudit (DESIGN §3.5) on $name', (dialect) => {
+  beforeAll(async () => {
+    f = await openVaultFixture(2, dialect);
+    keys = openAuditKeyBook(f.dataDir, f.pinned);
+    exports = [];
+    deps = {
+      pool: f.vault.pool,
+      audit: f.vault.audit,
+      keys,
+      pinned: f.pinned,
+      settleMs: 200,
+      exportKey: (serial, modulePublicKey) => {
+        exports.push(serial);
+        return exportAuditKey(
+          { dispatch: (r) => f.vault.pool.dispatch(r, { module: serial }) },
+          { moduleSerial: serial, modulePublicKey, officersPath: f.vault.officersPath },
+        );
+      },
+    };
+  }, 180_000);
+
+  afterAll(async () => {
+    await f?.close();
+  });
+
   it('the store holds every entry the ceremony made, and every chain verifies up to its signed head', async () => {
     const report = await runAudit(deps);
     expect(report.valid).toBe(true);
@@ -79,17 +82,19 @@ describe('runAudit (DESIGN §3.5)', () => {
   });
 
   it("an entry edited in the database breaks that module's chain; the other module still verifies", async () => {
-    f.tamper((db) => {
-      const row = db
-        .prepare('SELECT entry_json FROM audit_entries WHERE module_id = ? AND sequence = 3')
-        .get('M0002') as { entry_json: string };
-      const entry = JSON.parse(row.entry_json) as { time: number };
-      entry.time += 1;
-      db.prepare('UPDATE audit_entries SET entry_json = ? WHERE module_id = ? AND sequence = 3').run(
+    const [row] = await f.db.query<{ entry_json: string }>(
+      'SELECT entry_json FROM audit_entries WHERE module_id = $1 AND sequence = 3',
+      ['M0002'],
+    );
+    if (row === undefined) throw new Error('M0002 has no entry 3');
+    const entry = JSON.parse(row.entry_json) as { time: number };
+    entry.time += 1;
+    expect(
+      await f.db.execute('UPDATE audit_entries SET entry_json = $1 WHERE module_id = $2 AND sequence = 3', [
         JSON.stringify(entry),
         'M0002',
-      );
-    });
+      ]),
+    ).toBe(1);
     const report = await runAudit(deps);
     expect(report.valid).toBe(false);
     expect(moduleOf(report, 'M0001')?.result).toBe('verified');
@@ -100,13 +105,12 @@ describe('runAudit (DESIGN §3.5)', () => {
 
   it('entries removed from the end are caught against the signed head (truncated)', async () => {
     await moreEntries('M0001', 2);
-    f.tamper((db) =>
-      db
-        .prepare(
-          'DELETE FROM audit_entries WHERE module_id = ? AND sequence = (SELECT MAX(sequence) FROM audit_entries WHERE module_id = ?)',
-        )
-        .run('M0001', 'M0001'),
-    );
+    expect(
+      await f.db.execute(
+        'DELETE FROM audit_entries WHERE module_id = $1 AND sequence = (SELECT MAX(sequence) FROM audit_entries WHERE module_id = $2)',
+        ['M0001', 'M0001'],
+      ),
+    ).toBe(1);
     const report = await runAudit(deps);
     expect(moduleOf(report, 'M0001')?.problems.map((p) => p.kind)).toEqual(['truncated']);
   });

@@ -1,30 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndiciumRejection } from '../../test/support/expect-indicium-error.js';
+import { useStoreDialects } from '../../test/support/store-dialects.js';
 import { openVaultFixture, type VaultFixture } from '../auditor/testing/vault-fixture.js';
 import { createModuleTableGuard } from '../module-table/module-table-guard.js';
 import { createPsdModules, type PsdModules } from './psd-modules.js';
 
 // Two real modules after a real first-run ceremony; leases are held, not dispatched on: what is
 // tested is which module a lease gets, and when an excluded module has drained (DESIGN §3.6).
+// On both stores (issue 8): the guard checks every module against its row in either dialect.
+const dialects = useStoreDialects();
 let f: VaultFixture;
 let psd: PsdModules;
-
-beforeAll(async () => {
-  f = await openVaultFixture(2);
-  const guard = createModuleTableGuard({
-    store: f.store,
-    pool: f.vault.pool,
-    inService: () => true,
-    maxFailingModules: 2,
-    log: f.log,
-  });
-  await guard.verifyAll();
-  psd = createPsdModules({ pool: f.vault.pool, guard, log: f.log });
-}, 180_000);
-
-afterAll(async () => {
-  await f?.close();
-});
 
 const leaseSerial = () => psd.withModule(async (lease) => lease.serial);
 
@@ -36,7 +22,24 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-describe('PSD modules: taking a module out of PSD service', () => {
+describe.each(dialects)('PSD modules: taking a module out of PSD service on $name', (dialect) => {
+  beforeAll(async () => {
+    f = await openVaultFixture(2, dialect);
+    const guard = createModuleTableGuard({
+      store: f.store,
+      pool: f.vault.pool,
+      inService: () => true,
+      maxFailingModules: 2,
+      log: f.log,
+    });
+    await guard.verifyAll();
+    psd = createPsdModules({ pool: f.vault.pool, guard, log: f.log });
+  }, 180_000);
+
+  afterAll(async () => {
+    await f?.close();
+  });
+
   it('waits for the leases already on the module, then gives it no more until it is back', async () => {
     // Hold a lease on each module, so one of them is on the module to exclude.
     const held = [deferred(), deferred()];

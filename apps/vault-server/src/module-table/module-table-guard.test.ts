@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectIndiciumRejection } from '../../test/support/expect-indicium-error.js';
+import { useStoreDialects } from '../../test/support/store-dialects.js';
 import { openVaultFixture, type VaultFixture } from '../auditor/testing/vault-fixture.js';
 import { createModuleTableGuard, type ModuleTableGuard } from './module-table-guard.js';
 
 // Three real modules after a real first-run ceremony; the guard stops the vault at two inhibited.
+// On both stores (issue 8): module rows are forged and restored in each dialect's database.
+const dialects = useStoreDialects();
 let f: VaultFixture;
 let guard: ModuleTableGuard;
 
@@ -20,26 +23,26 @@ function newGuard(): ModuleTableGuard {
 }
 
 /** Writes a checkpoint the module never made into its row, as an edit behind the vault would. */
-function forgeRow(serial: string): void {
-  f.tamper((db) =>
-    db
-      .prepare('UPDATE modules SET checkpoint = ? WHERE module_id = ?')
-      .run(Buffer.from(randomBytes(96).toString('base64')), serial),
-  );
+async function forgeRow(serial: string): Promise<void> {
+  const changed = await f.db.execute('UPDATE modules SET checkpoint = $1 WHERE module_id = $2', [
+    Buffer.from(randomBytes(96).toString('base64')),
+    serial,
+  ]);
+  if (changed !== 1) throw new Error(`no module row for ${serial}`);
 }
 
 const inService = (serial: string) => f.vault.pool.info().find((m) => m.serial === serial)?.inService;
 
-beforeAll(async () => {
-  f = await openVaultFixture(3);
-  guard = newGuard();
-}, 180_000);
+describe.each(dialects)('module table (DESIGN §3.6) on $name', (dialect) => {
+  beforeAll(async () => {
+    f = await openVaultFixture(3, dialect);
+    guard = newGuard();
+  }, 180_000);
 
-afterAll(async () => {
-  await f?.close();
-});
+  afterAll(async () => {
+    await f?.close();
+  });
 
-describe('module table (DESIGN §3.6)', () => {
   it('registers every module and finds each in step with its (empty) row', async () => {
     const checks = await guard.verifyAll();
     expect(checks.map((c) => [c.moduleSerial, c.result])).toEqual([
@@ -59,7 +62,7 @@ describe('module table (DESIGN §3.6)', () => {
 
   it('a row edited behind the vault inhibits that module alone; the others still serve', async () => {
     const before = await f.store.audit.latest('M0002');
-    forgeRow('M0002');
+    await forgeRow('M0002');
     const [check] = (await guard.verifyAll()).filter((c) => c.moduleSerial === 'M0002');
     expect(check?.result).toBe('inhibited');
     expect((await f.store.modules.get('M0002'))?.inhibited).toBe(true);
@@ -99,7 +102,7 @@ describe('module table (DESIGN §3.6)', () => {
   });
 
   it('reaching the threshold stops value-bearing work; a restart keeps it stopped', async () => {
-    forgeRow('M0003');
+    await forgeRow('M0003');
     expect((await guard.handleMismatch('M0003')).result).toBe('inhibited');
     expect(guard.isServing()).toBe(false);
     expect(guard.inhibited()).toEqual(['M0002', 'M0003']);
@@ -140,7 +143,9 @@ describe('module table (DESIGN §3.6)', () => {
 
   it("after the Security Officer's Recover Checkpoint on a restored row, release puts the module back", async () => {
     // The operators restore the row (here: no record yet) and the SO tells the module to trust it.
-    f.tamper((db) => db.prepare('UPDATE modules SET checkpoint = NULL WHERE module_id = ?').run('M0003'));
+    expect(await f.db.execute('UPDATE modules SET checkpoint = NULL WHERE module_id = $1', ['M0003'])).toBe(
+      1,
+    );
     const session = await f.session('M0003');
     try {
       await session.call(session.first('security-officer'), 'recover-checkpoint', { checkpoint: null });

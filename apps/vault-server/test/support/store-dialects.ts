@@ -15,6 +15,8 @@ export interface DialectHarness extends StoreHarness {
    * placeholders (in order) on both dialects. Resolves with the number of rows changed.
    */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
+  /** Reads rows directly (same placeholders); column names as the schema spells them. */
+  query<T>(sql: string, params?: readonly unknown[]): Promise<T[]>;
 }
 
 /** The store's two databases (issue 8: the storage tests run on SQLite and on PostgreSQL). */
@@ -35,6 +37,25 @@ function sqliteParameters(sql: string): string {
     next += 1;
     return '?';
   });
+}
+
+function withSqlite<T>(path: string, work: (db: Database.Database) => T): T {
+  const db = new Database(path);
+  try {
+    return work(db);
+  } finally {
+    db.close();
+  }
+}
+
+async function pgQuery(url: string, sql: string, params: readonly unknown[]): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await client.query(sql, [...params]);
+  } finally {
+    await client.end();
+  }
 }
 
 /**
@@ -60,12 +81,10 @@ export function useStoreDialects(): readonly StoreDialect[] {
         open: () => createStore({ kind: 'sqlite', path }, deps),
         dispose: () => rm(dir, { recursive: true, force: true }),
         async execute(sql, params = []) {
-          const db = new Database(path);
-          try {
-            return db.prepare(sqliteParameters(sql)).run(...params).changes;
-          } finally {
-            db.close();
-          }
+          return withSqlite(path, (db) => db.prepare(sqliteParameters(sql)).run(...params).changes);
+        },
+        async query<T>(sql: string, params: readonly unknown[] = []) {
+          return withSqlite(path, (db) => db.prepare(sqliteParameters(sql)).all(...params) as T[]);
         },
       };
       made.push(harness);
@@ -83,13 +102,10 @@ export function useStoreDialects(): readonly StoreDialect[] {
         open: () => createStore({ kind: 'postgresql', url }, deps),
         dispose: () => cluster.dropDatabase(url),
         async execute(sql, params = []) {
-          const client = new pg.Client({ connectionString: url });
-          await client.connect();
-          try {
-            return (await client.query(sql, [...params])).rowCount ?? 0;
-          } finally {
-            await client.end();
-          }
+          return (await pgQuery(url, sql, params)).rowCount ?? 0;
+        },
+        async query<T>(sql: string, params: readonly unknown[] = []) {
+          return (await pgQuery(url, sql, params)).rows as T[];
         },
       };
       made.push(harness);
