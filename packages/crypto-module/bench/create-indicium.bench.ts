@@ -60,6 +60,21 @@ const { meter, client } = await leasedMeter(host, new ModuleTable(), card, TEST_
 const postage = TEST_LIMITS.minPostage;
 const latencies: number[] = [];
 
+/**
+ * What the vault does after its commits, batched and untimed here: acknowledge the stored entries
+ * so the module's audit outbox empties (README "Audit"). The newest entry's previous hash names the
+ * one before it.
+ */
+async function acknowledgeAudit(): Promise<void> {
+  const last = host.audit.at(-1);
+  if (last === undefined || last.sequence === 0) return;
+  const outcome = await host.dispatch({
+    command: 'acknowledge-audit',
+    body: { through: last.sequence - 1, hash: last.previousHash },
+  });
+  if (!outcome.ok) throw new Error(`acknowledge-audit refused: ${outcome.error.code}`);
+}
+
 async function createRate(seconds: number): Promise<number> {
   let busy = 0;
   let n = 0;
@@ -82,6 +97,7 @@ async function createRate(seconds: number): Promise<number> {
     if (!outcome.ok) throw new Error(`create-indicium refused: ${outcome.error.code}`);
     client.acceptIndicium((outcome.result as { answer: CreateIndiciumAnswer }).answer);
     n++;
+    if (n % 64 === 0) await acknowledgeAudit();
   }
   return n / (busy / 1000);
 }

@@ -36,7 +36,7 @@ export function commitPackage(
   change: PackageChange,
 ): Committed {
   const pkg: PsdPackage = { ...next, lastTransactionAt: ctx.now, lastTransaction: ctx.command };
-  const sealed = sealPackage(pkg, keys, mks);
+  const sealed = sealPackage(pkg, keys, mks, madeFrom.get(next));
   const checkpoint = appendCheckpoint(ctx, {
     meterId: pkg.meterId,
     transaction: ctx.command,
@@ -70,7 +70,12 @@ export function commitPackage(
   };
 }
 
+/** The package each `nextVersion` result was made from, so sealing can patch its bytes (`seal-package.ts`). */
+const madeFrom = new WeakMap<PsdPackage, PsdPackage>();
+
 /** The next contents of an opened package: same meter, version + 1. */
 export function nextVersion(pkg: PsdPackage, changes: Partial<PsdPackage>): PsdPackage {
-  return { ...pkg, ...changes, packageVersion: pkg.packageVersion + 1 };
+  const next = { ...pkg, ...changes, packageVersion: pkg.packageVersion + 1 };
+  madeFrom.set(next, pkg);
+  return next;
 }

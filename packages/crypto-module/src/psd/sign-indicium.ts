@@ -1,12 +1,16 @@
 import { sign } from 'node:crypto';
 import {
-  attachIndiciumSignature,
+  type DeviceId,
   encodeIndiciumSignedPart,
+  INDICIUM_LENGTH,
+  INDICIUM_SIGNATURE_LENGTH,
+  INDICIUM_SIGNED_LENGTH,
   IndiciumError,
   type IndiciumKind,
   parseDeviceId,
 } from '@indicium/protocol';
-import type { MeterKeys } from './package/meter-keys.js';
+import { LruMap } from './package/lru-map.js';
+import { type MeterKeys, PSD_CACHE_ENTRIES } from './package/meter-keys.js';
 import type { PsdPackage } from './package/psd-package.js';
 
 /** The software id printed in every indicium (DESIGN §5, offset 30): this module's PSD software. */
@@ -21,14 +25,38 @@ export interface IndiciumTransaction {
   readonly destinationZip: string | null;
 }
 
+/** Parsed device ids by meter id: the text never changes for a meter, so it is parsed once. */
+const deviceIds = new LruMap<string, DeviceId>(PSD_CACHE_ENTRIES);
+
+function deviceIdOf(meterId: string): DeviceId {
+  let device = deviceIds.get(meterId);
+  if (device === undefined) {
+    device = parseDeviceId(meterId);
+    deviceIds.set(meterId, device);
+  }
+  return device;
+}
+
 /**
  * Assembles and signs a version 1 indicium (DESIGN §5) with the meter's cached signing key: ECDSA
  * P-256 / SHA-256, raw r‖s. Every indicium is marked SAMPLE: the crypto-card has no real provider
  * chain to say otherwise (DESIGN legal note). The key must be certified and unexpired.
  */
+/** What an indicium takes from the package: the registers and piece count after the transaction. */
+export type IndiciumPackageFields = Pick<
+  PsdPackage,
+  | 'meterId'
+  | 'certificateSerial'
+  | 'licensingZip'
+  | 'keyExpiresAt'
+  | 'ascendingRegister'
+  | 'descendingRegister'
+  | 'pieceCount'
+>;
+
 export function signIndicium(
-  pkg: PsdPackage,
-  keys: MeterKeys,
+  pkg: IndiciumPackageFields,
+  keys: Pick<MeterKeys, 'signingKey'>,
   tx: IndiciumTransaction,
   now: number,
 ): Uint8Array {
@@ -44,7 +72,7 @@ export function signIndicium(
       detail: 'the meter key has expired',
     });
   }
-  const device = parseDeviceId(pkg.meterId);
+  const device = deviceIdOf(pkg.meterId);
   const signedPart = encodeIndiciumSignedPart({
     version: 1,
     algorithm: 1,
@@ -65,5 +93,14 @@ export function signIndicium(
     sample: true,
   });
   const signature = sign('sha256', signedPart, { key: keys.signingKey, dsaEncoding: 'ieee-p1363' });
-  return attachIndiciumSignature(signedPart, signature);
+  // What `attachIndiciumSignature` returns, without parsing again the signed part the checked
+  // encoder just made; the r‖s comes from node:crypto's P-256 signer (r, s in [1, n−1] by
+  // construction). `sign-indicium.test.ts` checks the two agree byte for byte.
+  if (signature.length !== INDICIUM_SIGNATURE_LENGTH) {
+    throw new IndiciumError('INDICIUM_MALFORMED', { field: 'signature' });
+  }
+  const indicium = new Uint8Array(INDICIUM_LENGTH);
+  indicium.set(signedPart, 0);
+  indicium.set(signature, INDICIUM_SIGNED_LENGTH);
+  return indicium;
 }
