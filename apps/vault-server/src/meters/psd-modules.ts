@@ -143,14 +143,30 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
       auditWrites: () => [...audits],
     };
     try {
-      return await fn(held);
+      const result = await fn(held);
+      // `fn` settled after its unit committed `auditWrites()`: the module may drop them from its
+      // audit outbox (the pool acknowledges in batches).
+      if (storeAudit !== undefined)
+        pool.auditStored(
+          serial,
+          audits.map((a) => a.entry),
+        );
+      return result;
     } catch (error) {
       // The unit that was to carry these entries did not commit (or failed after its commit:
-      // storing an entry again is a no-op). The module has chained them: store them alone.
+      // storing an entry again is a no-op). The module has chained them: store them alone. If
+      // that fails too they stay in the module's audit outbox, unacknowledged, until a drain.
       if (storeAudit !== undefined && audits.length > 0) {
-        await storeAudit(audits).catch((cause: unknown) => {
-          log.error({ module: serial, err: cause }, 'audit entries of a failed unit not stored');
-        });
+        await storeAudit(audits).then(
+          () =>
+            pool.auditStored(
+              serial,
+              audits.map((a) => a.entry),
+            ),
+          (cause: unknown) => {
+            log.error({ module: serial, err: cause }, 'audit entries of a failed unit not stored');
+          },
+        );
       }
       throw error;
     }

@@ -1,5 +1,7 @@
 import type { AuditEntry, ModuleOutcome, ModuleRequest, PoolModuleInfo } from '@indicium/protocol';
 import { IndiciumError } from '@indicium/protocol';
+import { createAuditAcks } from './audit-acks.js';
+import { drainAuditOutbox } from './drain-audit-outbox.js';
 import { createKeyedQueue } from './keyed-queue.js';
 import { ensureModuleFiles, listModuleSerials, nextModuleSerial } from './module-files.js';
 import { ModuleWorker } from './module-worker.js';
@@ -20,6 +22,9 @@ export interface ModulePoolOptions {
   /**
    * Receives every audit entry a module emits, before the caller sees the outcome (DESIGN §3.5).
    * The pool awaits it, so a durable sink makes "no answer before its audit entry is stored".
+   * Storing an entry twice must be a no-op: at every module start the pool hands it the entries
+   * the module kept in its audit outbox, some of which it may hold already. Without a sink the
+   * pool neither drains nor acknowledges the outboxes (nothing here stores an entry).
    */
   readonly onAudit?: (serial: string, entry: AuditEntry) => void | Promise<void>;
   readonly logger?: PoolLogger;
@@ -65,6 +70,11 @@ export interface ModulePool {
   dispatch(request: ModuleRequest, options?: DispatchOptions): Promise<ModuleOutcome>;
   /** Runs `fn` with the least-busy in-service module, counted busy until `fn` settles. */
   withModule<T>(fn: (serial: string) => Promise<T>): Promise<T>;
+  /**
+   * Entries a caller committed itself (`auditStoredByCaller`), once its commit resolved: the pool
+   * tells the module they are stored so it drops them from its audit outbox (batched, `audit-acks.ts`).
+   */
+  auditStored(serial: string, entries: readonly AuditEntry[]): void;
   /** Runs `fn` strictly after the previous `withMeter` for this meter settled; meters run in parallel. */
   withMeter<T>(meterId: string, fn: () => Promise<T>): Promise<T>;
   /** Adds a module (new folder, key, empty NVM, new thread), out of service until cloned. */
@@ -78,6 +88,8 @@ export interface ModulePool {
 
 interface Slot {
   worker: ModuleWorker;
+  /** The worker booted and its audit outbox is stored: it may serve. */
+  ready: Promise<void>;
   inService: boolean;
   /** Callers holding the module through `withModule`, beyond requests in flight. */
   held: number;
@@ -94,10 +106,55 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
   let closed = false;
   let roundRobin = 0;
 
-  function startWorker(serial: string, files: ModuleWorker['files']): ModuleWorker {
+  const sink = options.onAudit;
+  const acks = createAuditAcks({
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    async send(serial, through, hash) {
+      const slot = slotOf(serial);
+      await slot.ready;
+      const outcome = await slot.worker.dispatch({ command: 'acknowledge-audit', body: { through, hash } });
+      if (!outcome.ok) {
+        // The module's chain is not the one this run followed (a Reset in between): stop
+        // acknowledging until the next drain finds where it stands.
+        acks.forget(serial);
+        throw new IndiciumError('AUDIT_FAILURE', { detail: `acknowledge-audit: ${outcome.error.code}` });
+      }
+    },
+  });
+
+  /**
+   * Stores the module's audit outbox and acknowledges it (`drain-audit-outbox.ts`); from then on
+   * the acks follow the entries stored. Entries go to the sink together, so a group-committing
+   * store syncs them as one batch.
+   */
+  async function drain(serial: string, worker: ModuleWorker): Promise<void> {
+    if (sink === undefined) return;
+    acks.forget(serial);
+    const drained = await drainAuditOutbox(
+      (request) => worker.dispatch(request),
+      async (entries) => {
+        await Promise.all(entries.map((entry) => sink(serial, entry)));
+      },
+    );
+    if (drained.stored > 0) {
+      options.logger?.info(
+        { module: serial, entries: drained.stored, through: drained.through },
+        'audit outbox stored and acknowledged',
+      );
+    }
+    acks.start(serial, drained.through);
+  }
+
+  /** A new thread (first start and every restart); it serves once booted and drained. */
+  function launch(
+    serial: string,
+    files: ModuleWorker['files'],
+  ): { worker: ModuleWorker; ready: Promise<void> } {
     const worker = new ModuleWorker(files, onCrash);
     options.onWorkerStart?.(serial, worker);
-    return worker;
+    const ready = worker.started.then(() => drain(serial, worker));
+    ready.catch(() => undefined);
+    return { worker, ready };
   }
 
   function onCrash(worker: ModuleWorker, why: Error): void {
@@ -109,9 +166,9 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
     options.logger?.error({ module: serial, err: why, restartInMs: delay }, 'module thread crashed');
     setTimeout(() => {
       if (closed || slot.worker !== worker) return;
-      slot.worker = startWorker(serial, worker.files);
+      Object.assign(slot, launch(serial, worker.files));
       slot.restarts += 1;
-      slot.worker.started.then(
+      slot.ready.then(
         () => {
           slot.consecutiveCrashes = 0;
           options.logger?.info({ module: serial, restarts: slot.restarts }, 'module restarted over its NVM');
@@ -124,14 +181,14 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
   async function add(serial: string, inService: boolean): Promise<Slot> {
     const files = await ensureModuleFiles(options.dataDir, serial);
     const slot: Slot = {
-      worker: startWorker(serial, files),
+      ...launch(serial, files),
       inService,
       held: 0,
       restarts: 0,
       consecutiveCrashes: 0,
     };
     slots.set(serial, slot);
-    await slot.worker.started;
+    await slot.ready;
     return slot;
   }
 
@@ -173,14 +230,40 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
     if (closed) throw new IndiciumError('VAULT_UNAVAILABLE', { detail: 'the module pool is shutting down' });
   }
 
+  /**
+   * Waits until the slot's module may serve. A drain that failed (the store was down when the
+   * thread restarted) is tried again by the next request, which is refused while it fails.
+   */
+  async function serving(serial: string, slot: Slot): Promise<void> {
+    const ready = slot.ready;
+    try {
+      await ready;
+    } catch {
+      if (slot.ready === ready) {
+        const worker = slot.worker;
+        slot.ready = worker.started.then(() => drain(serial, worker));
+        slot.ready.catch(() => undefined);
+      }
+      await slot.ready;
+    }
+  }
+
   async function dispatchTo(
     serial: string,
     request: ModuleRequest,
     auditStoredByCaller: boolean,
   ): Promise<ModuleOutcome> {
     const slot = slotOf(serial);
-    await slot.worker.started;
-    const outcome = await slot.worker.dispatch(request);
+    await serving(serial, slot);
+    let outcome = await slot.worker.dispatch(request);
+    if (!outcome.ok && outcome.error.code === 'AUDIT_OUTBOX_FULL' && sink !== undefined) {
+      // Acknowledgements fell behind (an entry whose store failed holds back every later one):
+      // store and acknowledge what the module kept, then run the command it refused (a refusal
+      // changed nothing).
+      const worker = slot.worker;
+      await drain(serial, worker);
+      outcome = await worker.dispatch(request);
+    }
     const callerStores = auditStoredByCaller && outcome.ok;
     if (outcome.audit !== undefined && options.onAudit !== undefined && !callerStores) {
       try {
@@ -197,6 +280,7 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
           cause,
         });
       }
+      acks.stored(serial, [outcome.audit]);
     }
     return outcome;
   }
@@ -242,6 +326,9 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
         }),
       );
     },
+    auditStored(serial, entries) {
+      acks.stored(serial, entries);
+    },
     async withMeter(meterId, fn) {
       refuseIfClosed();
       return track(meters.run(meterId, fn));
@@ -261,15 +348,18 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
       const slot = slotOf(serial);
       const old = slot.worker;
       await old.stop();
-      slot.worker = startWorker(serial, old.files);
+      Object.assign(slot, launch(serial, old.files));
       slot.restarts += 1;
-      await slot.worker.started;
+      await slot.ready;
     },
     async close() {
       closed = true;
       // Drain: work already accepted finishes (and reaches its audit sink) before threads stop.
       while (running.size > 0) await Promise.allSettled([...running]);
       await meters.idle();
+      // What is stored is acknowledged, so the next start has little to store again (a kill
+      // instead of a close loses nothing either: the outboxes keep it).
+      await acks.flush();
       await Promise.all([...slots.values()].map((slot) => slot.worker.stop()));
     },
   };
