@@ -131,6 +131,34 @@ describe('importJoinKit (node B, `vault --join`)', () => {
     expect((await openPostalCa(join(dir, 'ca', 'postal'))).created).toBe(false);
   });
 
+  it('a join that stopped before its vault.json goes on with the same kit, and never becomes a first run', async () => {
+    const dir = join(root, 'resumed');
+    const first = await importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE });
+    expect(await filesUnder(dir)).toContain('join.pending');
+    // The node stopped here (say the database was unreachable): without --join it refuses to
+    // make a vault of its own over the cluster's postal CA …
+    await expectIndiciumRejection(() => openVault({ dataDir: dir, modules: 2 }), {
+      code: 'VAULT_DATA_REFUSED',
+      reason: 'incomplete',
+    });
+    // … and with the same kit it goes on.
+    expect(await importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE })).toEqual(first);
+  });
+
+  it('refuses a directory holding other keys than the kit', async () => {
+    const dir = join(root, 'other-keys');
+    await ensureServerSecrets(join(dir, 'secrets'));
+    const before = await filesUnder(dir);
+    await expectIndiciumRejection(
+      () => importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE }),
+      {
+        code: 'VAULT_DATA_REFUSED',
+        reason: 'exists',
+      },
+    );
+    expect(await filesUnder(dir)).toEqual(before);
+  });
+
   it('refuses a data directory a vault already uses, writing nothing', async () => {
     const before = await filesUnder(nodeA);
     await expectIndiciumRejection(
@@ -163,6 +191,7 @@ describe('openVault with join (a node that joined waits for vaultctl join-module
     expect(vault.firstRun).toBe(false);
     expect(vault.manifest()).toMatchObject({ modules: [], mks: cluster.mks, cryptoCard: cluster.cryptoCard });
     expect(progress.join('\n')).toContain('vaultctl join-modules');
+    expect(await filesUnder(dir)).not.toContain('join.pending');
     const status = await vault.pool.dispatch(
       { command: 'get-status', body: {} },
       { module: vault.pool.serials()[0] as string },

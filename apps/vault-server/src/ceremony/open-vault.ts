@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AuditEntry } from '@indicium/protocol';
@@ -10,6 +11,7 @@ import { createModulePool, type ModulePool, type PoolLogger } from '../pool/modu
 import { ensureOwnerOnlyDirectory, pathExists } from '../pool/owner-only-files.js';
 import { vaultDataRefused } from '../pool/vault-data-refused.js';
 import { type CryptoCardLimits, runFirstRunCeremony } from './first-run-ceremony.js';
+import { joinPendingPath } from './import-join-kit.js';
 import type { JoinKitCluster } from './join-kit.js';
 import { newNodeIdentity } from './node-identity.js';
 import { ensureProviderKey } from './provider-key.js';
@@ -122,6 +124,13 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
       );
     }
     const say = options.progress ?? (() => undefined);
+    if (options.join === undefined && (await pathExists(joinPendingPath(dataDir)))) {
+      throw vaultDataRefused(
+        joinPendingPath(dataDir),
+        'incomplete',
+        'this directory was joining a cluster when it stopped: start it again with the same --join',
+      );
+    }
     if (options.join !== undefined) {
       const joined = await joinCluster(options.join, options.modules ?? availableParallelism());
       return opened(joined.pool, joined.manifest, false);
@@ -183,6 +192,7 @@ export async function openVault(options: OpenVaultOptions): Promise<OpenedVault>
     };
     try {
       await writeVaultManifest(dataDir, joined);
+      await rm(joinPendingPath(dataDir), { force: true });
     } catch (error) {
       await joinedPool.close();
       await audit.close();
