@@ -1,9 +1,6 @@
 import {
   acceptCreateIndiciumBody,
-  type CanonicalInput,
-  CreateIndiciumAnswerMac,
   CreateIndiciumBodySchema,
-  CreateIndiciumRequestMac,
   IndiciumError,
   MAX_PIECE_COUNT,
   PROTOCOL_VERSION,
@@ -21,10 +18,10 @@ import {
 } from '../users/user-auth.js';
 import { cardLimits } from './card-limits.js';
 import { commitPackage, nextVersion } from './commit-package.js';
+import { createIndiciumAnswerMacInput, createIndiciumRequestMacInput } from './create-indicium-mac-input.js';
 import { definePsdCommand } from './define-psd-command.js';
 import { freshChallenge } from './fresh-challenge.js';
 import { openPackage, requireMeter, requirePsdState } from './open-package.js';
-import { fastEncode, fastLayoutBytes } from './package/fast-canonical.js';
 import { readSecrets } from './package-secrets.js';
 import { signIndicium } from './sign-indicium.js';
 
@@ -69,7 +66,7 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
   // (5) the HMAC with this user's HMK; registers as last told to this user; privileges, expiry, total
   const hmk = verifyUserHmac(
     readSecrets(opened).get(user.userId),
-    fastLayoutBytes(CreateIndiciumRequestMac, request),
+    createIndiciumRequestMacInput(request),
     request.hmac,
   );
   // What the package records as last told to this user — on a single-user meter, the package's
@@ -130,16 +127,18 @@ function createIndicium(ctx: HandlerContext, body: Body, kind: 'postage' | 'corr
   // (9) the indicium, signed
   const indicium = signIndicium(next, keys, { ...tx, kind }, ctx.now);
   // (10) the answer, MACed with the HMK
-  const fields: CanonicalInput<typeof CreateIndiciumAnswerMac.fields> & Record<string, unknown> = {
-    meterId: pkg.meterId,
-    userId: user.userId,
-    indicium,
-    clientChallenge: Buffer.from(request.clientChallenge, 'base64'),
-    moduleChallenge,
-    ascendingRegisterMills: moved.ascendingRegister,
-    descendingRegisterMills: moved.descendingRegister,
-  };
-  const mac = hmacWith(hmk, fastEncode(CreateIndiciumAnswerMac, fields));
+  const mac = hmacWith(
+    hmk,
+    createIndiciumAnswerMacInput({
+      meterId: pkg.meterId,
+      userId: user.userId,
+      indicium,
+      clientChallenge: request.clientChallenge,
+      moduleChallenge,
+      ascendingRegisterMills: moved.ascendingRegister,
+      descendingRegisterMills: moved.descendingRegister,
+    }),
+  );
   // (11) package and checkpoint; (12) the audit entry (made by dispatch from auditData)
   const done = commitPackage(ctx, next, keys, mks, {
     userId: user.userId,
