@@ -7,6 +7,7 @@ import type { ModulePool } from '../pool/module-pool.js';
 import type { AuditKeyBook, PinnedModuleKeys } from './audit-key-book.js';
 import type { AuditReport, ModuleAudit } from './audit-report.js';
 import { verifyModuleLog } from './verify-module-log.js';
+import { withoutDiscardedChanges } from './without-discarded-changes.js';
 
 export interface AuditRunDeps {
   readonly pool: Pick<ModulePool, 'dispatch' | 'info'>;
@@ -122,7 +123,9 @@ export async function runAudit(deps: AuditRunDeps): Promise<AuditReport> {
       problems: problems.map((p) => ({ index: p.index, kind: p.kind })),
     });
   }
-  const meters = verifyMeterRegisters(logs);
+  // Changes a module rolled back itself (Auto-Recover Checkpoint after a vault was killed) are
+  // not the meter's history; a replayed record still shows.
+  const meters = verifyMeterRegisters(withoutDiscardedChanges(logs));
   const metersReport = meters.meters.map((m) => ({
     meterId: m.meterId,
     kind: m.kind,
