@@ -31,6 +31,40 @@ describe('fastAuditEntryBytes', () => {
     );
   });
 
+  it('stays the reference when entries of several modules and software versions alternate', () => {
+    fc.assert(
+      fc.property(
+        fc.array(entry, { minLength: 2, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (es, order) => {
+          for (const i of order) {
+            const e = es[i % es.length] as (typeof es)[number];
+            expect(Buffer.from(fastAuditEntryBytes(e)).equals(Buffer.from(encodeAuditEntry(e)))).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses a field of the wrong type as the reference does', () => {
+    const base = fc.sample(entry, { numRuns: 1, seed: 3 })[0];
+    if (base === undefined) throw new Error('no sample');
+    for (const [field, value] of [
+      ['sequence', -1],
+      ['time', 1.5],
+      ['command', 7],
+      ['userId', '\ud800'],
+      ['signatureRequired', 'yes'],
+    ] as const) {
+      const bad = { ...base, [field]: value } as unknown as typeof base;
+      expect(() => encodeAuditEntry(bad)).toThrow(expect.objectContaining({ code: 'INVALID_FIELD' }));
+      expect(() => fastAuditEntryBytes(bad)).toThrow(
+        expect.objectContaining({ code: 'INVALID_FIELD', field }),
+      );
+    }
+  });
+
   it('sorts data keys by UTF-16 code units whatever order they were added in', () => {
     const base = fc.sample(entry, { numRuns: 1, seed: 1 })[0];
     if (base === undefined) throw new Error('no sample');
