@@ -38,6 +38,25 @@ describe('imageJson', () => {
     expect(imageJson(image)).toBe(JSON.stringify(image));
   });
 
+  it('caches the audit outbox entry by entry: a grown or shrunk outbox is still JSON.stringify', async () => {
+    const nvm = new MemoryNvmStore();
+    const h = await operationalHarness({ nvm });
+    const image = JSON.parse(nvm.text ?? 'null') as NvmImage;
+    const outbox = image.sections.audit.outbox;
+    expect(outbox.length).toBeGreaterThan(2);
+    expect(imageJson(image)).toBe(JSON.stringify(image));
+    const extra = { ...(h.audit.at(-1) as (typeof outbox)[number]), sequence: outbox.length };
+    for (const next of [[...outbox, extra], outbox.slice(2), []]) {
+      const changed: NvmImage = {
+        ...image,
+        sections: { ...image.sections, audit: { ...image.sections.audit, outbox: next } },
+      };
+      expect(imageJson(changed)).toBe(JSON.stringify(changed));
+    }
+    // An entry, once written, is frozen like a section: it is never edited in place.
+    expect(Object.isFrozen(outbox[0])).toBe(true);
+  });
+
   it('freezes a section it has cached, so an in-place edit throws instead of going stale', () => {
     const image = emptyNvmImage();
     imageJson(image);

@@ -33,13 +33,25 @@ function cachedJson(section: Record<string, unknown>): string {
   if (text === undefined) {
     text = objectJson(section, (_, value) =>
       Array.isArray(value) && value.length > 0 && value.every(isRecord)
-        ? `[${value.map(recordJson).join(',')}]`
+        ? arrayJson(value)
         : JSON.stringify(value),
     );
     Object.freeze(section);
     sectionText.set(section, text);
   }
   return text;
+}
+
+/**
+ * Concatenated, not joined: V8 keeps `+=` results as ropes, so a write copies the outbox's text
+ * once (when the file store encrypts the image), not once more here.
+ */
+function arrayJson(values: readonly Record<string, unknown>[]): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) {
+    out += (i === 0 ? '' : ',') + recordJson(values[i] as Record<string, unknown>);
+  }
+  return `${out}]`;
 }
 
 /** One array element's JSON, cached and frozen as a section is. */
