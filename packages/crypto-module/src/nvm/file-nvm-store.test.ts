@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createSecretKey, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CryptoModule } from '../module/crypto-module.js';
 import {
@@ -284,6 +286,57 @@ describe('FileNvmStore crashes and the fallback rule (README "NVM")', () => {
     expect(replacing?.previousHash).toBe(lost?.previousHash);
     expect(replacing).not.toEqual(lost);
   });
+});
+
+/** Runs the save-stream child until it reported `atLeast` saves, SIGKILLs it, returns the last one reported. */
+function saveThenKill(path: string, atLeast: number): Promise<number> {
+  const script = fileURLToPath(new URL('./save-stream.child.ts', import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@indicium/source', '--import', 'tsx', script, path, storageKey.toString('hex')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let buffered = '';
+    let stderr = '';
+    let last = -1;
+    let reported = 0;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.stdout.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line === 'ready') continue;
+        last = Number(line);
+        reported += 1;
+      }
+      if (reported >= atLeast) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      if (signal !== 'SIGKILL') reject(new Error(`the child ended by itself: ${stderr}`));
+      else resolve(last);
+    });
+  });
+}
+
+describe('FileNvmStore killed mid-save (a real process, SIGKILL)', () => {
+  it('loads the last save reported or the one after it, every time, and the next process goes on from there', async () => {
+    const path = slotA('killed.nvm');
+    let previous = 0;
+    for (let round = 0; round < 4; round++) {
+      const atLeast = 40 + Math.floor(Math.random() * 60);
+      const last = await saveThenKill(path, atLeast);
+      expect(last).toBeGreaterThanOrEqual(previous + atLeast);
+      const loaded = (await new FileNvmStore({ path, storageKey, moduleSerial: 'CRASH-MODULE' }).load())
+        ?.bootCount;
+      expect([last, last + 1]).toContain(loaded);
+      previous = loaded ?? 0;
+    }
+  }, 60_000);
 });
 
 describe('FileNvmStore migration from the single-file format', () => {
