@@ -36,7 +36,10 @@ export function commitPackage(
   change: PackageChange,
 ): Committed {
   const pkg: PsdPackage = { ...next, lastTransactionAt: ctx.now, lastTransaction: ctx.command };
-  const sealed = sealPackage(pkg, keys, mks, madeFrom.get(next));
+  const base = madeFrom.get(next);
+  // Used once: kept, each version would hold the one before it alive, and so the meter's history.
+  madeFrom.delete(next);
+  const sealed = sealPackage(pkg, keys, mks, base);
   const checkpoint = appendCheckpoint(ctx, {
     meterId: pkg.meterId,
     transaction: ctx.command,
