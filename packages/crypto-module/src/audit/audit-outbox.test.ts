@@ -176,6 +176,22 @@ describe('the audit outbox (DESIGN §3.5: no entry is lost before the host store
     expect(rebooted.audit).toEqual([]);
   });
 
+  it('an image written before the outbox existed boots with an empty one and keeps entries from then on', async () => {
+    const before = new MemoryNvmStore();
+    await operationalHarness({ nvm: before });
+    const image = JSON.parse(before.text ?? 'null') as { sections: { audit: { outbox?: unknown } } };
+    delete image.sections.audit.outbox;
+    const old = new MemoryNvmStore();
+    await old.save(image as never);
+    expect(old.text).not.toContain('"outbox"');
+    const h = await bootHarness({ nvm: old, audit: [] });
+    expect((await outbox(h)).entries).toEqual([]);
+    await makeEntries(h, 1);
+    const after = await outbox(h);
+    expect(after.entries).toHaveLength(1);
+    expect(after.entries[0]).toEqual(h.audit.at(-1));
+  });
+
   it('when full, refuses every command that would make an entry (nothing changes); a drain brings it back', async () => {
     const nvm = new MemoryNvmStore();
     const h = await operationalHarness({ nvm });

@@ -92,5 +92,16 @@ export function checkImage(value: unknown): NvmImage {
   ) {
     throw corrupt('image has the wrong shape');
   }
+  addMissingAuditOutbox(image.sections as { audit?: { outbox?: unknown } });
   return image as NvmImage;
+}
+
+/**
+ * Images written before the audit outbox (DESIGN §3.5) have no `outbox` in their audit section.
+ * Their entries were handed to the host when they were made, as that release did, so nothing is
+ * pending: they load with an empty outbox instead of failing at the first audited command.
+ */
+function addMissingAuditOutbox(sections: { audit?: { outbox?: unknown } }): void {
+  const audit = sections.audit;
+  if (typeof audit === 'object' && audit !== null && audit.outbox === undefined) audit.outbox = [];
 }
