@@ -23,7 +23,7 @@ export interface MeterGenDeps {
   readonly log: Logger;
   /** Fresh meters to keep ready; 0 makes each meter on demand. */
   readonly stockLevel: number;
-  /** Wait after a failed refill before trying again. */
+  /** Wait after a failed (or paused) refill before trying again. */
   readonly retryDelayMs?: number;
 }
 
@@ -107,11 +107,27 @@ export function createMeterGen(deps: MeterGenDeps): MeterGen {
     }
   }
 
+  /**
+   * No module can serve (VAULT_UNAVAILABLE): a node joining a cluster waits for `vaultctl
+   * join-modules` (DESIGN §10), or every module is out of service. That is a state, not a fault:
+   * one info line, then the refill tries again quietly and says when it could go on.
+   */
+  let paused = false;
+
   function refill(): void {
     if (stopped || running !== null) return;
     running = fill()
+      .then(() => {
+        if (paused) log.info('meter stock resumed');
+        paused = false;
+      })
       .catch((error: unknown) => {
-        log.error({ err: error }, 'meter stock refill failed; retrying later');
+        if (error instanceof IndiciumError && error.code === 'VAULT_UNAVAILABLE') {
+          if (!paused) log.info({ reason: error.message }, 'no module in service: meter stock paused');
+          paused = true;
+        } else {
+          log.error({ err: error }, 'meter stock refill failed; retrying later');
+        }
         if (!stopped) {
           timer = setTimeout(() => {
             timer = null;
