@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { OFFICER_PATHS, PROTOCOL_VERSION } from '@indicium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startVaultProcess, type VaultProcess } from '../src/http/testing/vault-process.js';
+import { exportJoinKit, joinFlags, joinModulesFrom, nodeFlags } from './support/join-cluster.js';
 import { usePostgresServer } from './support/postgres-test-server.js';
 import { vaultctl } from './support/run-vaultctl.js';
 
@@ -39,15 +40,7 @@ beforeAll(async () => {
   kit = join(root, 'b.kit');
   passphraseFile = join(root, 'passphrase');
   await writeFile(passphraseFile, `${PASSPHRASE}\n`, { mode: 0o600 });
-  const exported = await vaultctl([
-    '--data-dir',
-    dirOf('a'),
-    'export-join-kit',
-    '--out',
-    kit,
-    '--passphrase-file',
-    passphraseFile,
-  ]);
+  const exported = await exportJoinKit(dirOf('a'), kit, passphraseFile);
   expect(exported.code, exported.err).toBe(0);
 }, 300_000);
 
@@ -61,15 +54,7 @@ async function refusedStart(name: string, kitPath: string, passphrase: string) {
   const dir = dirOf(name);
   const pass = join(root, `${name}.passphrase`);
   await writeFile(pass, `${passphrase}\n`, { mode: 0o600 });
-  const started = startVaultProcess(dir, [
-    '--database-url',
-    url,
-    ...ARGS,
-    '--join',
-    kitPath,
-    '--join-passphrase-file',
-    pass,
-  ]);
+  const started = startVaultProcess(dir, ['--database-url', url, ...ARGS, ...joinFlags(kitPath, pass)]);
   const error = await started.then(
     async (node) => {
       await node.stop();
@@ -109,24 +94,11 @@ describe('vaultctl join-modules', () => {
       '--database-url',
       url,
       ...ARGS,
-      '--join',
-      kit,
-      '--join-passphrase-file',
-      passphraseFile,
+      ...joinFlags(kit, passphraseFile),
     ]);
     const credentials = join(dirB, 'officers.json');
-    const b = ['--vault', nodeB.url, '--data-dir', dirB, '--credentials', credentials];
-    const from = (vault: VaultProcess, dir: string) => [
-      'join-modules',
-      '--source-vault',
-      vault.url,
-      '--source-ca',
-      join(dir, 'tls', 'dev-ca.cert.pem'),
-      '--source',
-      'M0001',
-      '--source-credentials',
-      join(dir, 'officers.json'),
-    ];
+    const b = nodeFlags(nodeB, dirB);
+    const from = joinModulesFrom;
     const modulesOfB = async () => {
       const listed = await vaultctl([...b, 'modules']);
       return JSON.parse(listed.out) as { serial: string; inService: boolean }[];

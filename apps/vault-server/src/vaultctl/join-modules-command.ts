@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import {
   CryptoCardAnswerSchema,
   fromWireError,
@@ -8,13 +7,11 @@ import {
   PROTOCOL_VERSION,
   SetInServiceAnswerSchema,
 } from '@indicium/protocol';
-import { OfficerSession } from '../officers/officer-session.js';
-import { readOfficersFile } from '../officers/officers-file.js';
 import type { CliContext } from './cli-context.js';
 import { cloneIntoModule } from './clone-into-module.js';
 import type { CommandOptions } from './officer-commands.js';
 import { remoteModulePort } from './remote-module-port.js';
-import { createVaultClient } from './vault-client.js';
+import { connectRemoteNode, moduleCredentials, nodeModuleSession } from './remote-node.js';
 
 const count = (value: unknown, field: string): number => {
   const n = Number(value);
@@ -80,25 +77,16 @@ export async function joinModulesCommand(context: CliContext, options: CommandOp
       detail: "give --source-ca <file>: the CA the source vault's TLS chains to",
     });
   }
-  let sourceCa: string;
-  try {
-    sourceCa = await readFile(sourceCaPath, 'utf8');
-  } catch (cause) {
-    throw new IndiciumError('INVALID_FIELD', {
-      field: 'sourceCa',
-      detail: `cannot read ${sourceCaPath}`,
-      cause,
-    });
-  }
-  const sourceCredentials = (await readOfficersFile(sourceCredentialsPath)).modules.find(
-    (m) => m.serial === sourceSerial,
+  const remote = await connectRemoteNode(
+    { url: sourceVault, caPath: sourceCaPath, credentialsPath: sourceCredentialsPath },
+    { ca: 'sourceCa', credentials: 'sourceCredentials' },
   );
-  if (sourceCredentials === undefined) {
-    throw new IndiciumError('INVALID_FIELD', {
-      field: 'source',
-      detail: `${sourceCredentialsPath} holds no officers of ${sourceSerial}`,
-    });
-  }
+  const sourceCredentials = moduleCredentials(
+    remote.credentials,
+    sourceSerial,
+    'source',
+    sourceCredentialsPath,
+  );
 
   const serials = await modulesToJoin(context);
   if (serials.length === 0) {
@@ -107,7 +95,7 @@ export async function joinModulesCommand(context: CliContext, options: CommandOp
       detail: 'this node has no new module out of service: nothing to join (vaultctl modules lists them)',
     });
   }
-  const sourceClient = createVaultClient({ url: sourceVault, ca: sourceCa });
+  const sourceClient = remote.client;
   const [card, sourceCard] = await Promise.all([
     context.client.get(OFFICER_PATHS.cryptoCard, CryptoCardAnswerSchema),
     sourceClient.get(OFFICER_PATHS.cryptoCard, CryptoCardAnswerSchema),
@@ -142,11 +130,7 @@ export async function joinModulesCommand(context: CliContext, options: CommandOp
       { protocol: PROTOCOL_VERSION, inService },
       SetInServiceAnswerSchema,
     );
-  const source = new OfficerSession(remoteModulePort(sourceClient, sourceSerial), {
-    moduleSerial: sourceSerial,
-    modulePublicKey: sourceCredentials.modulePublicKey,
-    officers: sourceCredentials.officers,
-  });
+  const source = nodeModuleSession(sourceClient, sourceCredentials);
   if (sourceInfo.inService) {
     await sourceService(false);
     context.say(`${sourceSerial}: out of its node's PSD service while it exports shares`);

@@ -1,15 +1,17 @@
 import {
   CryptoCardAnswerSchema,
+  fromWireError,
   IndiciumError,
-  ModuleListAnswerSchema,
+  ModuleStatusSchema,
   OFFICER_PATHS,
   PROTOCOL_VERSION,
 } from '@indicium/protocol';
-import type { z } from 'zod';
 import { type CombinedMks, cloneMks } from '../ceremony/clone-mks.js';
 import type { OfficerSession } from '../officers/officer-session.js';
 import type { CliContext } from './cli-context.js';
-import type { CommandOptions } from './officer-commands.js';
+import { remoteModulePort } from './remote-module-port.js';
+import { moduleCredentials, nodeModuleSession } from './remote-node.js';
+import { type Card, type RolloverNode, rolloverNodes } from './rollover-nodes.js';
 import { type SweepResult, sweepPackages } from './sweep-packages.js';
 
 /**
@@ -23,53 +25,79 @@ const CARD_TOKEN_TYPES = Object.freeze({
   parameters: 'crypto-card/parameters',
 });
 
+/** A module of one node, with its open officer session. */
+interface NodeModule {
+  readonly node: RolloverNode;
+  readonly serial: string;
+  readonly session: OfficerSession;
+}
+
 /**
- * `vaultctl rollover` (DESIGN §3.4): the master generates the next MKS (dormant); every other
- * module in service starts importing and receives it as shares; every module activates it (the
- * old one turns dormant); the master translates the crypto-card tokens and the vault records
- * them; then the sweep (`sweep-packages.ts`) translates every meter package not under the new MKS
- * on the master, in its Security Officer's session, storing each with the master's new checkpoint
- * ("translated 37/120 meters"). With `--delete-old`, every older MKS is then deleted on every
- * module — only when no package remains under one; otherwise a WRONG_STATE refusal says how many
- * remain and nothing is deleted. `--resume` skips the new MKS and runs the sweep (and the
- * deletion) again for the MKS the vault recorded with the crypto-card: after a crash in the sweep,
- * or after meters the sweep reported were fixed. Both are safe to run again: packages already under the active MKS are skipped, and an
- * MKS already deleted is not an error. A meter the sweep could not translate makes the command
- * fail (exit 1) after its summary. Needs `--credentials` with every module's officers.
+ * `vaultctl rollover` (DESIGN §3.4), across every node of a cluster (§10): the node it runs
+ * against and each `--node`, whose modules all hold the MKS and whose database (meter packages,
+ * module table) is shared. In this order, so no node is ever left unable to serve: the master
+ * generates the next MKS (dormant); every other in-service module of every node starts importing
+ * and receives it as shares from the master (relayed through both nodes' officer endpoints, sealed
+ * module to module, as `join-modules` does); every module of every node activates it (the old one
+ * turns dormant); the master translates the crypto-card tokens once and every node records the
+ * same tokens; then the sweep (`sweep-packages.ts`) translates every meter package not under the
+ * new MKS on the master, in its Security Officer's session ("translated 37/120 meters"), once: the
+ * database is shared. With `--delete-old`, every older MKS is then deleted on every module of every
+ * node — only when no package remains under one; otherwise a WRONG_STATE refusal says how many
+ * remain and nothing is deleted. Before anything changes, a module in the shared module table on a
+ * node not named is refused (`rollover-nodes.ts`). `--resume` skips the new MKS: it takes the
+ * newest MKS any node recorded with its crypto-card, activates it on every module where it is not
+ * yet active, records its tokens on every node still behind, and runs the sweep (and the deletion)
+ * again: after a crash, or after meters the sweep reported were fixed. Both are safe to run again:
+ * packages already under the active MKS are skipped, and an MKS already deleted is not an error.
+ * A meter the sweep could not translate makes the command fail (exit 1) after its summary. Needs
+ * `--credentials` with every module's officers of this node, `--node-credentials` of each other.
  */
-export async function rolloverCommand(context: CliContext, options: CommandOptions): Promise<void> {
+export async function rolloverCommand(
+  context: CliContext,
+  options: Readonly<Record<string, unknown>>,
+): Promise<void> {
   const file = await context.credentials();
   if (file === null)
     throw new IndiciumError('INVALID_FIELD', {
       field: 'credentials',
       detail: 'rollover needs --credentials',
     });
-  const { modules } = await context.client.get(OFFICER_PATHS.modules, ModuleListAnswerSchema);
-  const serials = modules.filter((m) => m.inService).map((m) => m.serial);
-  const masterSerial = file.modules.find((m) => m.origin === 'master' && serials.includes(m.serial))?.serial;
-  if (masterSerial === undefined)
+  const nodes = await rolloverNodes(context, file, options);
+  const resume = options.resume === true;
+  if (!resume) refuseSplitCards(nodes);
+  const masterNode = nodes.find((node) => masterOf(node) !== undefined);
+  if (masterNode === undefined)
     throw new IndiciumError('INVALID_FIELD', { field: 'credentials', detail: 'no master module in service' });
-  const card = await context.client.get(OFFICER_PATHS.cryptoCard, CryptoCardAnswerSchema);
-  const sessions = new Map<string, OfficerSession>();
+  const masterSerial = masterOf(masterNode) as string;
+  const modules: NodeModule[] = [];
   try {
-    for (const serial of serials) sessions.set(serial, await context.moduleSession(serial));
-    const master = sessions.get(masterSerial) as OfficerSession;
-    const mks =
-      options.resume === true
-        ? { version: card.mks.version, kcv: card.mks.kcv }
-        : await newMks(context, card, masterSerial, master, sessions);
+    for (const node of nodes) {
+      for (const serial of node.inService) {
+        const credentials = moduleCredentials(node.credentials, serial, 'credentials', node.credentialsPath);
+        const session = nodeModuleSession(node.client, credentials);
+        await session.open();
+        modules.push({ node, serial, session });
+      }
+    }
+    const master = modules.find((m) => m.serial === masterSerial) as NodeModule;
+    const previous = resume ? null : masterNode.card.mks.version;
+    const mks = resume
+      ? await finishMks(context, nodes, modules)
+      : await newMks(context, nodes, master, modules);
     const sweep = await sweepPackages({
-      client: context.client,
-      session: master,
+      client: masterNode.client,
+      session: master.session,
       activeVersion: mks.version,
       say: (line) => context.say(line),
     });
     const deleted = options.deleteOld === true && sweep.remaining === 0 && sweep.failed.length === 0;
-    if (deleted) await deleteOlder(context, sessions, mks.version);
+    if (deleted) await deleteOlder(context, modules, mks.version);
     context.print({
-      modules: serials,
+      modules: modules.map((m) => m.serial),
+      nodes: nodes.map((n) => ({ vault: n.name, modules: n.inService })),
       mks,
-      previous: options.resume === true ? null : card.mks.version,
+      previous,
       packages: { found: sweep.found, translated: sweep.translated, skipped: sweep.skipped },
       failed: sweep.failed,
       remaining: sweep.remaining,
@@ -77,7 +105,29 @@ export async function rolloverCommand(context: CliContext, options: CommandOptio
     });
     refuseUnfinished(sweep, options.deleteOld === true);
   } finally {
-    await Promise.allSettled([...sessions.values()].map((s) => s.close()));
+    await Promise.allSettled(modules.map((m) => m.session.close()));
+  }
+}
+
+/** The node's master module (the one that generated the MKS), if it is in service there. */
+function masterOf(node: RolloverNode): string | undefined {
+  return node.credentials.modules.find((m) => m.origin === 'master' && node.inService.includes(m.serial))
+    ?.serial;
+}
+
+/** A new rollover needs every node on one MKS: otherwise an earlier one is unfinished (--resume). */
+function refuseSplitCards(nodes: readonly RolloverNode[]): void {
+  const [here, ...others] = nodes as [RolloverNode, ...RolloverNode[]];
+  for (const node of others) {
+    if (node.card.mks.version !== here.card.mks.version || node.card.mks.kcv !== here.card.mks.kcv) {
+      throw new IndiciumError('KEY_CHECK_FAILED', {
+        field: 'node',
+        detail:
+          `${node.name} records MKS v${node.card.mks.version} (key-check value ${node.card.mks.kcv}), this node ` +
+          `MKS v${here.card.mks.version} (${here.card.mks.kcv}): a node of another cluster, or an unfinished ` +
+          'rollover (run `vaultctl rollover --resume` with every node); nothing was changed',
+      });
+    }
   }
 }
 
@@ -95,13 +145,13 @@ function refuseUnfinished(sweep: SweepResult, deleteOld: boolean): void {
   });
 }
 
-/** Deletes every MKS older than `active` on every module; one already gone is skipped. */
+/** Deletes every MKS older than `active` on every module of every node; one already gone is skipped. */
 async function deleteOlder(
   context: CliContext,
-  sessions: ReadonlyMap<string, OfficerSession>,
+  modules: readonly NodeModule[],
   active: number,
 ): Promise<void> {
-  for (const [serial, session] of sessions) {
+  for (const { serial, session } of modules) {
     await session.as(session.first('security-officer'), async (officer) => {
       for (let version = 1; version < active; version++) {
         try {
@@ -119,24 +169,88 @@ async function deleteOlder(
   }
 }
 
-type Card = z.output<typeof CryptoCardAnswerSchema>;
+/** Records the same crypto-card tokens, sealed under `mks`, on each of `nodes`. */
+async function recordCard(
+  context: CliContext,
+  nodes: readonly RolloverNode[],
+  tokens: Card['tokens'],
+  mks: { version: number; kcv: string },
+): Promise<void> {
+  for (const node of nodes) {
+    await node.client.send(
+      'PUT',
+      OFFICER_PATHS.cryptoCard,
+      { protocol: PROTOCOL_VERSION, tokens, mks },
+      CryptoCardAnswerSchema,
+    );
+    context.say(`${node.name}: crypto-card tokens under MKS v${mks.version} recorded`);
+  }
+}
 
-/** Generate (master), clone to every other module, activate everywhere, translate the card. */
+/** Activates `version` on every module of every node; `only` skips those where it is already active. */
+async function activate(
+  context: CliContext,
+  modules: readonly NodeModule[],
+  version: number,
+  only: (m: NodeModule) => Promise<boolean>,
+): Promise<void> {
+  for (const m of modules) {
+    if (!(await only(m))) continue;
+    await m.session.call(m.session.first('security-officer'), 'activate-mks', { version });
+    context.say(`${m.serial}: MKS v${version} active`);
+  }
+}
+
+/** `--resume`: the newest MKS any node recorded, made active and recorded everywhere. */
+async function finishMks(
+  context: CliContext,
+  nodes: readonly RolloverNode[],
+  modules: readonly NodeModule[],
+): Promise<{ version: number; kcv: string }> {
+  const newest = nodes.reduce((a, b) => (b.card.mks.version > a.card.mks.version ? b : a));
+  const mks = { version: newest.card.mks.version, kcv: newest.card.mks.kcv };
+  await activate(context, modules, mks.version, async (m) => {
+    const outcome = await remoteModulePort(m.node.client, m.serial).dispatch({
+      command: 'get-status',
+      body: {},
+    });
+    if (!outcome.ok) throw fromWireError(outcome.error);
+    return ModuleStatusSchema.parse(outcome.result).activeMksVersion !== mks.version;
+  });
+  const behind = nodes.filter((n) => n.card.mks.version !== mks.version || n.card.mks.kcv !== mks.kcv);
+  await recordCard(context, behind, newest.card.tokens, mks);
+  return mks;
+}
+
+/**
+ * Generate (master), clone to every other module of every node, activate everywhere, translate
+ * the card once and record it on every node.
+ */
 async function newMks(
   context: CliContext,
-  card: Card,
-  masterSerial: string,
-  master: OfficerSession,
-  sessions: ReadonlyMap<string, OfficerSession>,
+  nodes: readonly RolloverNode[],
+  master: NodeModule,
+  modules: readonly NodeModule[],
 ): Promise<{ version: number; kcv: string }> {
-  const next = await master.call<CombinedMks>(master.first('security-officer'), 'generate-mks');
-  context.say(`${masterSerial}: MKS v${next.mksVersion} generated (dormant), key-check value ${next.kcv}`);
-  for (const [serial, session] of sessions) {
-    if (serial === masterSerial) continue;
+  const source = master.session;
+  const sourceKey = moduleCredentials(
+    master.node.credentials,
+    master.serial,
+    'credentials',
+    master.node.credentialsPath,
+  ).modulePublicKey;
+  const next = await source.call<CombinedMks>(source.first('security-officer'), 'generate-mks');
+  context.say(`${master.serial}: MKS v${next.mksVersion} generated (dormant), key-check value ${next.kcv}`);
+  for (const { serial, session, node } of modules) {
+    if (serial === master.serial) continue;
+    if (node !== master.node)
+      context.say(
+        `${serial}: receiving MKS v${next.mksVersion} from ${master.serial} on ${master.node.name}`,
+      );
     await session.call(session.first('security-officer'), 'start-importing-mks');
     await cloneMks({
-      source: master,
-      sourceModulePublicKey: (await context.pinnedModuleKey(masterSerial)) as string,
+      source,
+      sourceModulePublicKey: sourceKey,
       destination: session,
       expectedKcv: next.kcv,
       n: 2,
@@ -146,13 +260,11 @@ async function newMks(
       progress: (line) => context.say(line),
     });
   }
-  for (const [serial, session] of sessions) {
-    await session.call(session.first('security-officer'), 'activate-mks', { version: next.mksVersion });
-    context.say(`${serial}: MKS v${next.mksVersion} active`);
-  }
+  await activate(context, modules, next.mksVersion, async () => true);
+  const card = master.node.card;
   const tokens: Record<string, string | number> = { ...card.tokens };
   for (const [field, type] of Object.entries(CARD_TOKEN_TYPES)) {
-    const out = await master.call<{ token: string }>(master.first('security-officer'), 'translate-token', {
+    const out = await source.call<{ token: string }>(source.first('security-officer'), 'translate-token', {
       token: card.tokens[field],
       type,
       ownerId: CARD_OWNER,
@@ -161,12 +273,7 @@ async function newMks(
     tokens[field] = out.token;
   }
   const mks = { version: next.mksVersion, kcv: next.kcv };
-  await context.client.send(
-    'PUT',
-    OFFICER_PATHS.cryptoCard,
-    { protocol: PROTOCOL_VERSION, tokens, mks },
-    CryptoCardAnswerSchema,
-  );
-  context.say('crypto-card tokens translated and recorded');
+  await recordCard(context, nodes, tokens, mks);
+  context.say('crypto-card tokens translated and recorded on every node');
   return mks;
 }

@@ -23,6 +23,9 @@ import { statusCommand } from './status-command.js';
 /** Exit codes: 0 done, 1 refused or failed (the code is printed), 2 usage. */
 export const EXIT = Object.freeze({ ok: 0, refused: 1, usage: 2 });
 
+/** Commander's collector for a repeatable option. */
+const collect = (value: string, previous: readonly string[]): string[] => [...previous, value];
+
 function officerAction(spec: OfficerCommandSpec) {
   return async (context: CliContext, options: CommandOptions): Promise<void> => {
     const serial = context.requireModule();
@@ -233,7 +236,7 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
   program
     .command('rollover')
     .description(
-      'Roll every module to a new MKS: generate (dormant), share, activate, translate the crypto-card, then translate every meter package on the master ("translated 37/120 meters"); safe to run again',
+      'Roll every module of this node and of each --node to a new MKS: generate (dormant), share, activate, translate the crypto-card, then translate every meter package on the master ("translated 37/120 meters"); safe to run again',
     )
     .option(
       '--delete-old',
@@ -241,7 +244,20 @@ export async function runVaultctl(argv: readonly string[], io: CliIo): Promise<n
     )
     .option(
       '--resume',
-      'no new MKS: sweep the packages not yet under the active one again (after a crash or a reported meter was fixed)',
+      'no new MKS: finish the newest one on every node and sweep the packages not yet under it again (after a crash or a reported meter was fixed)',
+    )
+    .option(
+      '--node <url>',
+      'another node of the cluster (repeat for each): its modules get the new MKS too (its officer endpoint answers loopback only: use an SSH tunnel)',
+      collect,
+      [],
+    )
+    .option('--node-credentials <file>', "each --node's officers.json, in the same order", collect, [])
+    .option(
+      '--node-ca <file>',
+      "CA certificate each --node's TLS chains to: once for all, or once per --node (default --ca)",
+      collect,
+      [],
     )
     .action(withContext(rolloverCommand));
   const audit = program.command('audit').description('The audit log the vault stored for a module');

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -7,15 +8,18 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { OFFICER_PATHS, PROTOCOL_VERSION } from '@indicium/protocol';
-import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSessionAuthenticator } from '../accounts/create-session-authenticator.js';
 import { ensureDevTls } from '../ca/ensure-dev-tls.js';
 import { type OpenedVault, openVault } from '../ceremony/open-vault.js';
+import { createApp } from '../http/create-app.js';
 import { createPsdModules } from '../meters/psd-modules.js';
 import { createModuleTableGuard } from '../module-table/module-table-guard.js';
+import { moduleTableRoutes } from '../module-table/module-table-routes.js';
 import { createOfficerRouter, OFFICER_MOUNT_PATH } from '../officers/officer-router.js';
 import { readOfficersFile } from '../officers/officers-file.js';
+import { createMetrics } from '../ops/create-metrics.js';
 import { createStore } from '../store/create-store.js';
 import type { Store } from '../store/store.js';
 import { runVaultctl } from './vaultctl-program.js';
@@ -49,7 +53,6 @@ beforeAll(async () => {
   });
   caFile = tls.files.ca.certificate;
   caPem = tls.ca;
-  const app = express();
   // The rollover's package sweep needs the store and the PSD modules (no meters here: it finds none).
   store = await createStore({ kind: 'sqlite', path: join(dataDir, 'vault.db') });
   const log = pino({ level: 'silent' });
@@ -62,7 +65,23 @@ beforeAll(async () => {
   });
   await guard.verifyAll();
   const psd = createPsdModules({ pool: vault.pool, guard, log });
-  app.use(OFFICER_MOUNT_PATH, createOfficerRouter(vault, { store, psd, meters: vault.pool, guard }));
+  // Mounted as main.ts mounts them: the rollover reads the module table to find every node's modules.
+  const app = createApp({
+    routes: moduleTableRoutes({ store, guard }),
+    mounts: [
+      {
+        path: OFFICER_MOUNT_PATH,
+        auth: 'local',
+        localRefusal: 'OFFICER_LOCAL_ONLY',
+        router: createOfficerRouter(vault, { store, psd, meters: vault.pool, guard }),
+      },
+    ],
+    sessions: createSessionAuthenticator({ store, sessionKey: randomBytes(32) }),
+    metrics: createMetrics(),
+    log,
+    extraOrigins: [],
+    isDraining: () => false,
+  });
   server = createServer({ key: tls.key, cert: tls.cert }, app);
   await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
   url = `https://localhost:${(server.address() as AddressInfo).port}`;
