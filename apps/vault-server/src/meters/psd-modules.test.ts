@@ -14,6 +14,13 @@ let psd: PsdModules;
 
 const leaseSerial = () => psd.withModule(async (lease) => lease.serial);
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 30_000) throw new Error('condition not met in 30 s');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = () => {};
   const promise = new Promise<void>((r) => {
@@ -50,7 +57,8 @@ describe.each(dialects)('PSD modules: taking a module out of PSD service on $nam
         await d.promise;
       }),
     );
-    await new Promise((r) => setTimeout(r, 20));
+    // Each lease first asks the guard for its module's row (a store read): wait for both to start.
+    await until(() => serials.length === 2);
     expect([...serials].sort()).toEqual(['M0001', 'M0002']);
     const onM1 = held[serials.indexOf('M0001')] as ReturnType<typeof deferred>;
 
