@@ -203,6 +203,11 @@ describe('vaultctl rollover across two nodes on one database (DESIGN §3.4, §10
       expect(run.err).toContain(`${serial}: MKS v1 deleted`);
     }
     expect(run.err).toContain(`${nodeB.url}: crypto-card tokens under MKS v2 recorded`);
+    // The master left A's PSD service while it exported shares, and came back.
+    expect(run.err).toContain('M0001: out of PSD service for the clone');
+    expect(run.err.indexOf('M0001: back in PSD service')).toBeGreaterThan(
+      run.err.indexOf('M0001: out of PSD service for the clone'),
+    );
     expect(run.err).toContain('translated 2/2 meters');
     expect(JSON.parse(run.out)).toMatchObject({
       mks: { version: 2 },

@@ -12,7 +12,7 @@ import type { CliContext } from './cli-context.js';
 import { remoteModulePort } from './remote-module-port.js';
 import { moduleCredentials, nodeModuleSession } from './remote-node.js';
 import { type Card, type RolloverNode, rolloverNodes } from './rollover-nodes.js';
-import { type SweepResult, sweepPackages } from './sweep-packages.js';
+import { outOfPsdService, type SweepResult, sweepPackages } from './sweep-packages.js';
 
 /**
  * How Initialize Crypto-Card binds its tokens (crypto-module `src/mks/crypto-card-tokens.ts`,
@@ -241,25 +241,30 @@ async function newMks(
   ).modulePublicKey;
   const next = await source.call<CombinedMks>(source.first('security-officer'), 'generate-mks');
   context.say(`${master.serial}: MKS v${next.mksVersion} generated (dormant), key-check value ${next.kcv}`);
-  for (const { serial, session, node } of modules) {
-    if (serial === master.serial) continue;
-    if (node !== master.node)
-      context.say(
-        `${serial}: receiving MKS v${next.mksVersion} from ${master.serial} on ${master.node.name}`,
-      );
-    await session.call(session.first('security-officer'), 'start-importing-mks');
-    await cloneMks({
-      source,
-      sourceModulePublicKey: sourceKey,
-      destination: session,
-      expectedKcv: next.kcv,
-      n: 2,
-      k: 2,
-      exportable: true,
-      mksVersion: next.mksVersion,
-      progress: (line) => context.say(line),
-    });
-  }
+  // In Exporting Shares the master refuses PSD commands (DESIGN §3.1): its node leaves it out of
+  // PSD service meanwhile, as join-modules does with its source.
+  const say = (line: string) => context.say(line);
+  await outOfPsdService(master.node.client, master.serial, say, 'the clone', async () => {
+    for (const { serial, session, node } of modules) {
+      if (serial === master.serial) continue;
+      if (node !== master.node)
+        context.say(
+          `${serial}: receiving MKS v${next.mksVersion} from ${master.serial} on ${master.node.name}`,
+        );
+      await session.call(session.first('security-officer'), 'start-importing-mks');
+      await cloneMks({
+        source,
+        sourceModulePublicKey: sourceKey,
+        destination: session,
+        expectedKcv: next.kcv,
+        n: 2,
+        k: 2,
+        exportable: true,
+        mksVersion: next.mksVersion,
+        progress: (line) => context.say(line),
+      });
+    }
+  });
   await activate(context, modules, next.mksVersion, async () => true);
   const card = master.node.card;
   const tokens: Record<string, string | number> = { ...card.tokens };

@@ -65,6 +65,40 @@ export async function packagesToTranslate(
   return (await listPackages(client, pageSize)).filter((p) => p.mksVersion !== activeVersion);
 }
 
+/**
+ * Runs `work` with module `serial` out of its node's PSD service (DESIGN §3.4,
+ * `officer-package-routes.ts`: no new lease, the ones given drained, its row checked) and gives it
+ * back whatever happens: for the sweep, and while the master is in Exporting Shares during a
+ * rollover's clone, where it refuses PSD commands (DESIGN §3.1).
+ */
+export async function outOfPsdService<T>(
+  client: VaultClient,
+  serial: string,
+  say: (line: string) => void,
+  why: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const servicePath = OFFICER_PATHS.psdService.replace('{serial}', encodeURIComponent(serial));
+  await client.send(
+    'POST',
+    servicePath,
+    { protocol: PROTOCOL_VERSION, psdService: false },
+    SetPsdServiceAnswerSchema,
+  );
+  say(`${serial}: out of PSD service for ${why}`);
+  try {
+    return await work();
+  } finally {
+    await client.send(
+      'POST',
+      servicePath,
+      { protocol: PROTOCOL_VERSION, psdService: true },
+      SetPsdServiceAnswerSchema,
+    );
+    say(`${serial}: back in PSD service`);
+  }
+}
+
 const path = (template: string, meterId: string) =>
   template.replace('{meterId}', encodeURIComponent(meterId));
 
@@ -82,21 +116,13 @@ const path = (template: string, meterId: string) =>
 export async function sweepPackages(options: SweepOptions): Promise<SweepResult> {
   const { client, session, activeVersion, say } = options;
   const module = session.serial;
-  const servicePath = OFFICER_PATHS.psdService.replace('{serial}', encodeURIComponent(module));
   const todo = await packagesToTranslate(client, activeVersion, options.pageSize);
   say(`${todo.length} meter package(s) to translate to MKS v${activeVersion} on ${module}`);
   let translated = 0;
   let skipped = 0;
   const failed: SweepFailure[] = [];
   if (todo.length > 0) {
-    await client.send(
-      'POST',
-      servicePath,
-      { protocol: PROTOCOL_VERSION, psdService: false },
-      SetPsdServiceAnswerSchema,
-    );
-    say(`${module}: out of PSD service for the sweep`);
-    try {
+    await outOfPsdService(client, module, say, 'the sweep', async () => {
       await session.as(session.first('security-officer'), async (officer) => {
         const translateOne = async (meterId: string): Promise<'translated' | 'skipped'> => {
           const held = await client.send(
@@ -156,15 +182,7 @@ export async function sweepPackages(options: SweepOptions): Promise<SweepResult>
           say(`translated ${translated}/${todo.length} meters`);
         }
       });
-    } finally {
-      await client.send(
-        'POST',
-        servicePath,
-        { protocol: PROTOCOL_VERSION, psdService: true },
-        SetPsdServiceAnswerSchema,
-      );
-      say(`${module}: back in PSD service`);
-    }
+    });
   }
   const remaining = (await packagesToTranslate(client, activeVersion, options.pageSize)).length;
   return { found: todo.length, translated, skipped, failed, remaining };
