@@ -77,6 +77,24 @@ describe('withoutDiscardedChanges (DESIGN §3.6: a change the module rolled back
     expect(verifyMeterRegisters(withoutDiscardedChanges(logs)).meters.length).toBeGreaterThan(0);
   });
 
+  it('hides one change per discarded record: a replay with the same version and AR still shows', () => {
+    // v11 committed at 2; the v10 copy replayed at 3 (same postage: the same version and AR) and
+    // committed; replayed again at 4, and only that last change discarded by the module at 5.
+    const replayed = [
+      change(1, 10, 1000),
+      change(2, 11, 1500),
+      change(3, 11, 1500),
+      change(4, 11, 1500),
+      recovered(5, 11, 1500),
+    ];
+    const logs = [{ moduleSerial: 'M0001', entries: replayed }];
+    const [log] = withoutDiscardedChanges(logs);
+    expect(log?.entries.map((e) => e.sequence)).toEqual([1, 2, 3, 5]);
+    expect(verifyMeterRegisters(withoutDiscardedChanges(logs)).meters.map((m) => m.kind)).toContain(
+      'version-reused',
+    );
+  });
+
   it('needs the Auto-Recover entry after the change, succeeded, and naming its AR', () => {
     const before = [change(1, 10, 1000), recovered(2, 11, 1500), change(3, 11, 1500), change(4, 11, 1000)];
     const refused = [change(1, 10, 1000), change(2, 11, 1500), recovered(3, 11, 1500, 'CHECKPOINT_MISMATCH')];

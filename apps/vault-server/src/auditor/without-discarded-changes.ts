@@ -18,25 +18,33 @@ interface ModuleEntries {
  * that may be lower than the discarded one. That is the rollback DESIGN §3.6 allows (at most the
  * two newest changes, each named by the module in a signed entry), not a replayed record: a
  * change counts as discarded only when an Auto-Recover entry *of the same module, after it in the
- * chain* names its meter, package version and AR.
+ * chain* names its meter, package version and AR, and each record discards one change: the newest
+ * such change before that entry (a replay that made the same version and AR earlier still shows).
  */
 export function withoutDiscardedChanges<L extends ModuleEntries>(logs: readonly L[]): L[] {
   return logs.map((log) => {
-    const discarded = new Map<string, number>();
-    for (const entry of log.entries) {
+    const hidden = new Set<AuditEntry>();
+    for (const [at, entry] of log.entries.entries()) {
       if (entry.command !== 'auto-recover-checkpoint' || entry.reasonCode !== 'OK') continue;
       for (const [key, value] of Object.entries(entry.data)) {
         if (!key.startsWith('discarded.')) continue;
         const [meterId, , , ascending, , packageVersion] = value.split(',');
-        discarded.set(`${meterId}/${packageVersion}/${ascending}`, entry.sequence);
+        for (let i = at - 1; i >= 0; i--) {
+          const change = log.entries[i] as AuditEntry;
+          const { data } = change;
+          if (
+            !hidden.has(change) &&
+            data.meterId === meterId &&
+            data.packageVersion === packageVersion &&
+            data.ascendingRegisterMills === ascending
+          ) {
+            hidden.add(change);
+            break;
+          }
+        }
       }
     }
-    if (discarded.size === 0) return log;
-    const entries = log.entries.filter((entry) => {
-      const { meterId, packageVersion, ascendingRegisterMills } = entry.data;
-      const by = discarded.get(`${meterId}/${packageVersion}/${ascendingRegisterMills}`);
-      return by === undefined || by < entry.sequence;
-    });
-    return { ...log, entries };
+    if (hidden.size === 0) return log;
+    return { ...log, entries: log.entries.filter((entry) => !hidden.has(entry)) };
   });
 }
