@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditEntryHash, createAuditAcks } from './audit-acks.js';
 
 /** A chain of real-shaped entries (hashes linked as a module links them). */
-function chain(count: number): AuditEntry[] {
+function chain(count: number, bootCount = 1): AuditEntry[] {
   const entries: AuditEntry[] = [];
   let previousHash = Buffer.alloc(32).toString('base64');
   for (let sequence = 0; sequence < count; sequence++) {
@@ -13,7 +13,7 @@ function chain(count: number): AuditEntry[] {
       previousHash,
       softwarePart: 'indicium-software-module',
       softwareVersion: '0.1.0',
-      bootCount: 1,
+      bootCount,
       command: 'create-audit-entry',
       userId: null,
       role: null,
@@ -89,6 +89,40 @@ describe('audit acknowledgements (the outbox of crypto-module README "Audit")', 
     acks.stored('M0001', [at(0), at(1)]);
     await acks.flush();
     expect(sent).toEqual([{ serial: 'M0001', through: 1, hash: auditEntryHash(at(1)) }]);
+  });
+
+  it('acknowledges only entries that extend the chain it follows: a new chain whose entry 0 was never stored drops nothing', async () => {
+    // The run follows the old chain through 5; after a Reset the new chain's entry 0 failed to
+    // store, its entries 1…5 look acknowledged already, and 6…9 arrive: acking 9 by its own hash
+    // would drop the new entry 0 from the outbox, never stored.
+    const { acks, sent, errors } = recorder();
+    const renewed = chain(12, 2);
+    acks.start('M0001', 5, auditEntryHash(at(5)));
+    acks.stored('M0001', renewed.slice(1, 10));
+    await acks.flush();
+    expect(sent).toEqual([]);
+    expect(errors).toHaveLength(1);
+    // The run stays stopped until the next drain starts it again.
+    acks.stored('M0001', renewed.slice(10, 12));
+    await acks.flush();
+    expect(sent).toEqual([]);
+    acks.start('M0001', 9, auditEntryHash(renewed[9] as AuditEntry));
+    acks.stored('M0001', renewed.slice(10, 12));
+    await acks.flush();
+    expect(sent).toEqual([{ serial: 'M0001', through: 11, hash: auditEntryHash(renewed[11] as AuditEntry) }]);
+  });
+
+  it('a run started after entry 5 takes 6 only if it names 5 as its previous entry', async () => {
+    const { acks, sent } = recorder();
+    const other = chain(12, 2);
+    acks.start('M0001', 5, auditEntryHash(at(5)));
+    acks.stored('M0001', [other[6] as AuditEntry]);
+    await acks.flush();
+    expect(sent).toEqual([]);
+    acks.start('M0001', 5, auditEntryHash(at(5)));
+    acks.stored('M0001', [at(6)]);
+    await acks.flush();
+    expect(sent).toEqual([{ serial: 'M0001', through: 6, hash: auditEntryHash(at(6)) }]);
   });
 
   it('a failed ack is logged and tried again later; forget stops a module', async () => {

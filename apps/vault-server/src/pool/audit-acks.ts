@@ -27,9 +27,13 @@ export interface AuditAcksOptions {
  * A module's run starts unknown: nothing is acknowledged until `start` gives the sequence
  * through which the vault knows every entry stored (after it drained the outbox at the module's
  * boot). An entry 0 is a new chain (Start Initialization after a Reset): the run starts again.
+ * An entry joins the run only if its `previousHash` is the hash of the run's last entry: an entry
+ * of another chain (a Reset whose entry 0 was never stored) stops the run until the next drain,
+ * because a cumulative ack by sequence would drop that chain's unstored entries.
  */
 export interface AuditAcks {
-  start(serial: string, storedThrough: number): void;
+  /** `headHash`: the hash of entry `storedThrough` (the module's chain head at the drain). */
+  start(serial: string, storedThrough: number, headHash?: string): void;
   /** Entries of `serial` that a durable commit now holds. */
   stored(serial: string, entries: readonly AuditEntry[]): void;
   /** Forgets a module's run (its thread stopped): nothing more is acknowledged until `start`. */
@@ -41,8 +45,8 @@ export interface AuditAcks {
 interface Run {
   /** Every entry through this sequence is stored. */
   contiguous: number;
-  /** The entry at `contiguous` (its hash names it in the ack); null when it was before `start`. */
-  last: AuditEntry | null;
+  /** The hash of the entry at `contiguous` (it names it in the ack); null when `start` gave none. */
+  head: string | null;
   acked: number;
   readonly pending: Map<number, AuditEntry>;
   inFlight: Promise<void> | null;
@@ -54,13 +58,15 @@ export function auditEntryHash(entry: AuditEntry): string {
   return createHash('sha256').update(encodeAuditEntry(entry)).digest('base64');
 }
 
+const ZERO_HASH = Buffer.alloc(32).toString('base64');
+
 export function createAuditAcks(options: AuditAcksOptions): AuditAcks {
   const every = options.every ?? ACK_EVERY;
   const delayMs = options.delayMs ?? ACK_DELAY_MS;
   const runs = new Map<string, Run>();
 
-  function fresh(contiguous: number): Run {
-    return { contiguous, last: null, acked: contiguous, pending: new Map(), inFlight: null, timer: null };
+  function fresh(contiguous: number, head: string | null): Run {
+    return { contiguous, head, acked: contiguous, pending: new Map(), inFlight: null, timer: null };
   }
 
   function stopTimer(run: Run): void {
@@ -70,12 +76,12 @@ export function createAuditAcks(options: AuditAcksOptions): AuditAcks {
 
   function send(serial: string, run: Run): Promise<void> {
     stopTimer(run);
-    if (run.inFlight !== null || run.contiguous <= run.acked || run.last === null) {
+    if (run.inFlight !== null || run.contiguous <= run.acked || run.head === null) {
       return run.inFlight ?? Promise.resolve();
     }
     const through = run.contiguous;
     const sent = options
-      .send(serial, through, auditEntryHash(run.last))
+      .send(serial, through, run.head)
       .then(
         () => {
           run.acked = Math.max(run.acked, through);
@@ -105,10 +111,10 @@ export function createAuditAcks(options: AuditAcksOptions): AuditAcks {
   }
 
   return {
-    start(serial, storedThrough) {
+    start(serial, storedThrough, headHash) {
       const old = runs.get(serial);
       if (old !== undefined) stopTimer(old);
-      runs.set(serial, fresh(storedThrough));
+      runs.set(serial, fresh(storedThrough, headHash ?? null));
     },
     stored(serial, entries) {
       let run = runs.get(serial);
@@ -116,16 +122,25 @@ export function createAuditAcks(options: AuditAcksOptions): AuditAcks {
       for (const entry of entries) {
         if (entry.sequence === 0 && run.contiguous >= 0) {
           stopTimer(run);
-          run = fresh(-1);
+          run = fresh(-1, ZERO_HASH);
           runs.set(serial, run);
         }
         if (entry.sequence > run.contiguous) run.pending.set(entry.sequence, entry);
       }
       let next = run.pending.get(run.contiguous + 1);
       while (next !== undefined) {
+        if (run.head !== null && next.previousHash !== run.head) {
+          stopTimer(run);
+          runs.delete(serial);
+          options.logger?.error(
+            { module: serial, sequence: next.sequence },
+            'audit entry not on the chain being acknowledged: acknowledgements stop until the next drain',
+          );
+          return;
+        }
         run.pending.delete(next.sequence);
         run.contiguous = next.sequence;
-        run.last = next;
+        run.head = auditEntryHash(next);
         next = run.pending.get(run.contiguous + 1);
       }
       if (run.contiguous - run.acked >= every) void send(serial, run);

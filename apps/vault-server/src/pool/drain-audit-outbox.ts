@@ -12,6 +12,8 @@ export interface DrainedOutbox {
   readonly stored: number;
   /** Every entry through this sequence is stored and acknowledged; -1 for a chain not started. */
   readonly through: number;
+  /** The hash of entry `through` (the module's chain head when it was read): the next entry names it. */
+  readonly headHash: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function drainAuditOutbox(
   if (!read.ok) throw new IndiciumError('AUDIT_FAILURE', { detail: `read-audit-outbox: ${read.error.code}` });
   const outbox = OutboxSchema.parse(read.result);
   const last = outbox.entries.at(-1);
-  if (last === undefined) return { stored: 0, through: outbox.nextSequence - 1 };
+  if (last === undefined) return { stored: 0, through: outbox.nextSequence - 1, headHash: outbox.headHash };
   await store(outbox.entries);
   const acked = await dispatch({
     command: 'acknowledge-audit',
@@ -40,5 +42,5 @@ export async function drainAuditOutbox(
   });
   if (!acked.ok)
     throw new IndiciumError('AUDIT_FAILURE', { detail: `acknowledge-audit: ${acked.error.code}` });
-  return { stored: outbox.entries.length, through: last.sequence };
+  return { stored: outbox.entries.length, through: last.sequence, headHash: outbox.headHash };
 }

@@ -142,7 +142,7 @@ export async function createModulePool(options: ModulePoolOptions): Promise<Modu
         'audit outbox stored and acknowledged',
       );
     }
-    acks.start(serial, drained.through);
+    acks.start(serial, drained.through, drained.headHash);
   }
 
   /** A new thread (first start and every restart); it serves once booted and drained. */
