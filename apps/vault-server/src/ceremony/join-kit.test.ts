@@ -79,6 +79,15 @@ describe('join kit sealing (DESIGN §10)', () => {
     ['another format', JSON.stringify({ ...envelope(), format: 'indicium/join-kit/v2' })],
     ['an unbounded scrypt cost', JSON.stringify({ ...envelope(), kdf: { ...envelope().kdf, n: 2 ** 24 } })],
     ['a short tag', JSON.stringify({ ...envelope(), tag: 'AAAA' })],
+    // Each within its field's bounds, together 2 GiB of scrypt memory / 32 times the sealing work.
+    [
+      'a scrypt cost of 2 GiB',
+      JSON.stringify({ ...envelope(), kdf: { ...envelope().kdf, n: 2 ** 20, r: 16 } }),
+    ],
+    [
+      'a scrypt work of 32 kits',
+      JSON.stringify({ ...envelope(), kdf: { ...envelope().kdf, n: 2 ** 18, r: 8, p: 4 } }),
+    ],
     ['an extra field', JSON.stringify({ ...envelope(), note: 'x' })],
   ])('refuses %s as JOIN_KIT_REFUSED (malformed)', async (_name, text) => {
     await expectIndiciumRejection(() => openJoinKit(text, PASSPHRASE), {

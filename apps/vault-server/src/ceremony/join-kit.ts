@@ -36,6 +36,13 @@ const SALT_BYTES = 16;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
+/**
+ * What an opened kit may ask of scrypt: 128·N·r bytes of memory (256 MiB, 8 times a kit's own) and
+ * N·r·p block mixes (16 times a kit's own). The fields are bounded one by one too, but their
+ * product is what costs: N 2^20 with r 16 alone would be 2 GiB.
+ */
+const MAX_KDF_MEMORY_BYTES = 256 * 1024 * 1024;
+const MAX_KDF_WORK = 16 * KDF.n * KDF.r * KDF.p;
 /** A kit is a few KiB; this bounds what an opened file can make us decrypt. */
 const MAX_CIPHERTEXT_BYTES = 256 * 1024;
 
@@ -85,18 +92,23 @@ export type JoinKitCluster = JoinKitContents['cluster'];
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 const JoinKitEnvelopeSchema = z.strictObject({
   format: z.literal(JOIN_KIT_FORMAT),
-  kdf: z.strictObject({
-    name: z.literal(KDF.name),
-    // Bounded, so a crafted kit cannot ask for gigabytes of scrypt memory.
-    n: z
-      .int()
-      .min(2 ** 14)
-      .max(2 ** 20)
-      .refine((n) => (n & (n - 1)) === 0, 'a power of two'),
-    r: z.int().min(1).max(16),
-    p: z.int().min(1).max(4),
-    salt: base64,
-  }),
+  kdf: z
+    .strictObject({
+      name: z.literal(KDF.name),
+      // Bounded, so a crafted kit cannot ask for gigabytes of scrypt memory (with the product below).
+      n: z
+        .int()
+        .min(2 ** 14)
+        .max(2 ** 20)
+        .refine((n) => (n & (n - 1)) === 0, 'a power of two'),
+      r: z.int().min(1).max(16),
+      p: z.int().min(1).max(4),
+      salt: base64,
+    })
+    .refine(
+      (kdf) => 128 * kdf.n * kdf.r <= MAX_KDF_MEMORY_BYTES && kdf.n * kdf.r * kdf.p <= MAX_KDF_WORK,
+      'a scrypt cost beyond what a join kit needs',
+    ),
   check: base64,
   iv: base64,
   ciphertext: base64.max(Math.ceil((MAX_CIPHERTEXT_BYTES * 4) / 3) + 4),
