@@ -145,6 +145,51 @@ describe('importJoinKit (node B, `vault --join`)', () => {
     expect(await importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE })).toEqual(first);
   });
 
+  it.each([
+    [
+      'after the CA key',
+      ['ca/postal/postal-ca.cert.pem', 'provider/provider.key.pem', 'secrets/server-secrets.json'],
+    ],
+    ['after the CA', ['provider/provider.key.pem', 'secrets/server-secrets.json']],
+    ['after the provider key', ['secrets/server-secrets.json']],
+  ])('a join stopped %s goes on with the same kit and writes the rest', async (name, missing) => {
+    const dir = join(root, `stopped ${name}`);
+    const first = await importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE });
+    const all = await filesUnder(dir);
+    for (const file of missing) await rm(join(dir, file));
+    expect(await importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE })).toEqual(first);
+    expect(await filesUnder(dir)).toEqual(all);
+    for (const file of missing) {
+      expect(await readFile(join(dir, file), 'utf8'), file).toBe(await readFile(join(nodeA, file), 'utf8'));
+      expect((await stat(join(dir, file))).mode & 0o077, file).toBe(0);
+    }
+  });
+
+  it('a part-written directory without join.pending, or with a key not the kit’s, is refused', async () => {
+    const dir = join(root, 'partial-not-pending');
+    await importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE });
+    await rm(join(dir, 'secrets/server-secrets.json'));
+    await rm(join(dir, 'join.pending'));
+    await expectIndiciumRejection(
+      () => importJoinKit({ dataDir: dir, kitPath: kit, passphrase: PASSPHRASE }),
+      {
+        code: 'VAULT_DATA_REFUSED',
+        reason: 'exists',
+      },
+    );
+    const other = join(root, 'partial-other-provider');
+    await importJoinKit({ dataDir: other, kitPath: kit, passphrase: PASSPHRASE });
+    await rm(join(other, 'secrets/server-secrets.json'));
+    await rm(join(other, 'provider/provider.key.pem'));
+    await ensureProviderKey(join(other, 'provider'));
+    const before = await filesUnder(other);
+    await expectIndiciumRejection(
+      () => importJoinKit({ dataDir: other, kitPath: kit, passphrase: PASSPHRASE }),
+      { code: 'VAULT_DATA_REFUSED', reason: 'exists' },
+    );
+    expect(await filesUnder(other)).toEqual(before);
+  });
+
   it('refuses a directory holding other keys than the kit', async () => {
     const dir = join(root, 'other-keys');
     await ensureServerSecrets(join(dir, 'secrets'));

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { caFilePaths, loadCertificateAuthority, saveCertificateAuthority } from '../ca/ca-store.js';
 import { certificateAuthorityFromPem } from '../ca/certificate-authority.js';
 import { POSTAL_CA_NAME } from '../ca/open-postal-ca.js';
+import { writeNewPrivateFile } from '../ca/private-files.js';
 import { readServerSecrets, SERVER_SECRETS_FILE, writeServerSecrets } from '../config/server-secrets.js';
 import { ensureOwnerOnlyDirectory, pathExists, writeNewOwnerOnlyFile } from '../pool/owner-only-files.js';
 import { vaultDataRefused } from '../pool/vault-data-refused.js';
@@ -18,7 +19,8 @@ import { manifestPath } from './vault-manifest.js';
  * written unless the kit opens and every key in it parses as the vault would load it. A directory
  * that is already a vault (vault.json, officers.json or modules/), or holds other keys, is refused
  * (`VAULT_DATA_REFUSED`, `exists`); one holding exactly this kit's secrets (a join that stopped
- * before its vault.json) is taken as it is. Wrong passphrase: `PASSPHRASE_WRONG`; damaged or
+ * before its vault.json) is taken as it is, and one holding some of them beside its `join.pending`
+ * (a join that stopped while writing them) gets the rest. Wrong passphrase: `PASSPHRASE_WRONG`; damaged or
  * altered kit: `JOIN_KIT_REFUSED`.
  *
  * @example
@@ -89,21 +91,42 @@ export async function importJoinKit(options: {
       sessionKey: Buffer.from(kit.sessionKey, 'base64'),
     });
   } else {
+    // Every file here must be this kit's; fewer than all only beside join.pending, which the first
+    // run wrote before any key (it stopped while writing them, in the order above).
+    const caKeyPem = ca.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    const secrets = written.secrets === null ? null : await readServerSecrets(JOIN_KIT_DIRS.secrets(dataDir));
     const same =
-      present === 4 &&
-      written.caCertificate === kit.postalCa.certificatePem &&
-      written.provider === kit.providerPrivateKeyPem &&
-      (await readServerSecrets(JOIN_KIT_DIRS.secrets(dataDir)))?.sessionKey.toString('base64') ===
-        kit.sessionKey &&
-      (await loadCertificateAuthority(JOIN_KIT_DIRS.postalCa(dataDir), POSTAL_CA_NAME)).privateKey.equals(
-        ca.privateKey,
-      );
+      (present === 4 || (await pathExists(joinPendingPath(dataDir)))) &&
+      (written.caKey === null || written.caKey === caKeyPem) &&
+      (written.caCertificate === null || written.caCertificate === kit.postalCa.certificatePem) &&
+      (written.provider === null || written.provider === kit.providerPrivateKeyPem) &&
+      (secrets === null || secrets.sessionKey.toString('base64') === kit.sessionKey) &&
+      (written.caKey === null ||
+        written.caCertificate === null ||
+        (await loadCertificateAuthority(JOIN_KIT_DIRS.postalCa(dataDir), POSTAL_CA_NAME)).privateKey.equals(
+          ca.privateKey,
+        ));
     if (!same) {
       throw vaultDataRefused(
         dataDir,
         'exists',
         '--join needs an empty data directory: keys of another vault are already here',
       );
+    }
+    if (written.caKey === null && written.caCertificate === null) {
+      await saveCertificateAuthority(JOIN_KIT_DIRS.postalCa(dataDir), POSTAL_CA_NAME, ca);
+    } else {
+      if (written.caKey === null) await writeNewPrivateFile(caFiles.privateKey, caKeyPem);
+      if (written.caCertificate === null) await writeNewPrivateFile(caFiles.certificate, ca.certificatePem);
+    }
+    if (written.provider === null) {
+      await ensureOwnerOnlyDirectory(providerDir);
+      await writeNewOwnerOnlyFile(providerKeyPath(providerDir), kit.providerPrivateKeyPem);
+    }
+    if (secrets === null) {
+      await writeServerSecrets(JOIN_KIT_DIRS.secrets(dataDir), {
+        sessionKey: Buffer.from(kit.sessionKey, 'base64'),
+      });
     }
   }
   return kit.cluster;
