@@ -8,8 +8,10 @@ const sectionText = new WeakMap<object, string>();
  * change: a command replaces the sections it changes (`SectionDraft`), so a section object seen
  * before has the same text. Create Indicium changes only the checkpoints and the audit head, and
  * every PSD command writes NVM (DESIGN §3.6), so this is most of an NVM write's work. A cached
- * section is frozen, so an in-place change (a bug: sections are replaced, never edited) throws
- * instead of leaving stale text. `image-json.test.ts` compares with `JSON.stringify`.
+ * section (and each cached outbox entry) is frozen, so an in-place change of its own fields (a
+ * bug: sections are replaced, never edited) throws instead of leaving stale text. The freeze is
+ * shallow: a value nested deeper (an entry's `data`, a list inside a section) is not guarded, and
+ * editing one in place would write the old text. `image-json.test.ts` compares with `JSON.stringify`.
  */
 export function imageJson(image: NvmImage): string {
   return objectJson(image as unknown as Record<string, unknown>, (key, value) =>
