@@ -242,7 +242,7 @@ async function newMks(
   const next = await source.call<CombinedMks>(source.first('security-officer'), 'generate-mks');
   context.say(`${master.serial}: MKS v${next.mksVersion} generated (dormant), key-check value ${next.kcv}`);
   // In Exporting Shares the master refuses PSD commands (DESIGN §3.1): its node leaves it out of
-  // PSD service meanwhile, as join-modules does with its source.
+  // PSD service meanwhile, as join-modules does with its source, and each clone while it imports.
   const say = (line: string) => context.say(line);
   await outOfPsdService(master.node.client, master.serial, say, 'the clone', async () => {
     for (const { serial, session, node } of modules) {
@@ -251,17 +251,21 @@ async function newMks(
         context.say(
           `${serial}: receiving MKS v${next.mksVersion} from ${master.serial} on ${master.node.name}`,
         );
-      await session.call(session.first('security-officer'), 'start-importing-mks');
-      await cloneMks({
-        source,
-        sourceModulePublicKey: sourceKey,
-        destination: session,
-        expectedKcv: next.kcv,
-        n: 2,
-        k: 2,
-        exportable: true,
-        mksVersion: next.mksVersion,
-        progress: (line) => context.say(line),
+      // In Importing Shares (M) a module refuses PSD commands too: its node leaves it out of PSD
+      // service until Combine has brought it back to Operational.
+      await outOfPsdService(node.client, serial, say, 'the import', async () => {
+        await session.call(session.first('security-officer'), 'start-importing-mks');
+        await cloneMks({
+          source,
+          sourceModulePublicKey: sourceKey,
+          destination: session,
+          expectedKcv: next.kcv,
+          n: 2,
+          k: 2,
+          exportable: true,
+          mksVersion: next.mksVersion,
+          progress: (line) => context.say(line),
+        });
       });
     }
   });

@@ -253,6 +253,11 @@ describe.each([sqliteE2eStore(), postgresE2eStore()])(
 
       const run = await vaultctl(['rollover', '--delete-old']);
       expect(run.code, run.err).toBe(1);
+      // In Importing Shares the clone refuses PSD commands: it is out of PSD service meanwhile.
+      expect(run.err).toContain('M0002: out of PSD service for the import');
+      expect(run.err.indexOf('M0002: back in PSD service')).toBeGreaterThan(
+        run.err.indexOf('M0002: out of PSD service for the import'),
+      );
       expect(run.err).toMatch(/\d+ meter package\(s\) to translate to MKS v2 on M0001/);
       expect(run.err).toContain(`${bob.meterId}: NOT translated: PACKAGE_INTEGRITY`);
       expect(run.err).toMatch(/translated \d+\/\d+ meters/);
