@@ -1,10 +1,17 @@
-import { type AuditEntry, AuditEntrySchema, IndiciumError, type ModuleOutcome } from '@indicium/protocol';
+import {
+  AUDIT_HASH_BYTES,
+  type AuditEntry,
+  AuditEntrySchema,
+  base64Bytes,
+  IndiciumError,
+  type ModuleOutcome,
+} from '@indicium/protocol';
 import { z } from 'zod';
 
 const OutboxSchema = z.object({
   entries: z.array(AuditEntrySchema),
   nextSequence: z.number().int().min(0),
-  headHash: z.string(),
+  headHash: base64Bytes({ exact: AUDIT_HASH_BYTES }),
 });
 
 export interface DrainedOutbox {
@@ -32,7 +39,14 @@ export async function drainAuditOutbox(
 ): Promise<DrainedOutbox> {
   const read = await dispatch({ command: 'read-audit-outbox', body: {} });
   if (!read.ok) throw new IndiciumError('AUDIT_FAILURE', { detail: `read-audit-outbox: ${read.error.code}` });
-  const outbox = OutboxSchema.parse(read.result);
+  const parsed = OutboxSchema.safeParse(read.result);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new IndiciumError('AUDIT_FAILURE', {
+      detail: `read-audit-outbox answer out of shape: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    });
+  }
+  const outbox = parsed.data;
   const last = outbox.entries.at(-1);
   if (last === undefined) return { stored: 0, through: outbox.nextSequence - 1, headHash: outbox.headHash };
   await store(outbox.entries);
