@@ -9,7 +9,14 @@ export interface OfficerSessionOptions {
   readonly modulePublicKey: string;
   /** The officers this session may log on; the role is needed only by `first` and `all`. */
   readonly officers: readonly SessionOfficer[];
+  /**
+   * How long `open` waits while another party's session is open on the module (SESSION_BUSY);
+   * default 20 s, 0 refuses at once.
+   */
+  readonly busyWaitMs?: number;
 }
+
+const DEFAULT_BUSY_WAIT_MS = 20_000;
 
 export type SessionOfficer = Pick<OfficerCredential, 'userId' | 'passphrase'> & {
   readonly role?: OfficerCredential['role'];
@@ -26,18 +33,35 @@ export class OfficerSession {
   readonly client: OfficerClient;
   readonly #officers: readonly SessionOfficer[];
   readonly #passwords = new Map<string, Promise<string>>();
+  readonly #busyWaitMs: number;
 
   constructor(port: ModulePort, options: OfficerSessionOptions) {
     this.serial = options.moduleSerial;
     this.#officers = options.officers;
+    this.#busyWaitMs = options.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
     this.client = new OfficerClient(port, {
       moduleSerial: options.moduleSerial,
       modulePublicKey: options.modulePublicKey,
     });
   }
 
-  open(): Promise<void> {
-    return this.client.openSession();
+  /**
+   * A module runs one session at a time (DESIGN §3.2), and the vault opens short ones of its own
+   * (the auditor's Export Audit Key, a ceremony step): an officer who arrives meanwhile waits for
+   * it to close, with growing pauses, rather than failing on a race they cannot see.
+   */
+  async open(): Promise<void> {
+    const deadline = Date.now() + this.#busyWaitMs;
+    for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
+      try {
+        await this.client.openSession();
+        return;
+      } catch (error) {
+        const busy = error instanceof IndiciumError && error.code === 'SESSION_BUSY';
+        if (!busy || Date.now() + pause > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+    }
   }
 
   async close(): Promise<void> {
