@@ -50,7 +50,9 @@ describe('PostgreSQL store: opening and migrations', () => {
     const stores = await Promise.all([open(url), open(url), open(url)]);
     await stores[0]?.commit({ package: packageWrite(1, 1, null) });
     expect((await stores[2]?.packages.get(meterId(1)))?.version).toBe(1);
-    expect((await applied(await sql(url))).map((r) => Number(r.version))).toEqual([1, 2, 3]);
+    expect((await applied(await sql(url))).map((r) => Number(r.version))).toEqual(
+      MIGRATIONS.map((m) => m.version),
+    );
   });
 
   it('refuses a database whose applied step was edited, or made by a newer vault (VAULT_DATA_REFUSED)', async () => {

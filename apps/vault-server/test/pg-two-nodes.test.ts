@@ -349,6 +349,36 @@ describe('two vault nodes on one PostgreSQL database', () => {
     for (const node of [nodeA, nodeB]) expect((await node.request('GET', '/readyz')).status).toBe(200);
   });
 
+  it('a registration token from node A registers the companion through node B, once (tokens live in the database)', {
+    timeout: 300_000,
+  }, async () => {
+    // The web page's requests reach node A, the companion's node B (behind a load balancer).
+    const dora = await signUp(nodeA, 'dora@example.test');
+    const issued: string[] = [];
+    const web: WebCustomer = {
+      customerId: dora.customerId,
+      async call(method, path, body) {
+        const answer = await dora.call(method, path, body);
+        if (path.endsWith('/registration-tokens') && answer.status === 201) {
+          issued.push(answer.json<{ registrationToken: string }>().registrationToken);
+        }
+        return answer;
+      },
+    };
+    const { meterId, user } = await registerMeter(nodeB, web, 'dora');
+    expect((await user.getChallenge()).meterId).toBe(meterId);
+    expect(issued).toHaveLength(1);
+    // The same token again, now on node A: it was used up in the unit that registered on node B.
+    const again = await nodeA.request('POST', '/v1/registration/challenge', {
+      body: { protocol: 1, meterId, registrationToken: issued[0] },
+    });
+    expect(again.status).toBe(403);
+    expect(again.json<{ error: { code: string; field: string } }>().error).toMatchObject({
+      code: 'ROLE_DENIED',
+      field: 'registrationToken',
+    });
+  });
+
   it('concurrent create-indicium load on the same meters through both nodes: no meter overspent, AR + DR = control total, none lost or issued twice, audit verifies', {
     timeout: 600_000,
   }, async () => {

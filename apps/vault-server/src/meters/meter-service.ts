@@ -101,8 +101,8 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
   const packageText = (pkg: PackageRecord) => Buffer.from(pkg.bytes).toString('base64');
 
   return {
-    registrationChallenge(request) {
-      tokens.check(request.registrationToken, request.meterId);
+    async registrationChallenge(request) {
+      await tokens.check(request.registrationToken, request.meterId);
       return pool.withMeter(request.meterId, async () => {
         const pkg = await packageOf(request.meterId);
         return psd.withModule(async (lease) => {
@@ -118,7 +118,7 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
     },
 
     async configure(request) {
-      const grant = tokens.check(request.registrationToken, request.meterId);
+      const grant = await tokens.check(request.registrationToken, request.meterId);
       if (
         grant.mode !== request.mode ||
         grant.customerId !== request.customerId ||
@@ -149,6 +149,9 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
                       customerId: request.customerId,
                     },
                   ],
+                  // Used up with the registration it allowed, all or nothing: a second registration
+                  // with the same token (on any node) fails here with ROLE_DENIED and commits nothing.
+                  consumedRegistrationToken: tokens.consumption(request.registrationToken, request.meterId),
                 }
               : {},
             request.mode === 'configure' ? request.customerId : pkg.customerId,
@@ -160,7 +163,6 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
           return done.answer;
         });
       });
-      tokens.consume(request.registrationToken);
       log.info({ meterId: request.meterId, mode: request.mode }, 'companion registered');
       if (request.mode === 'configure') {
         // The companion is registered whatever happens next; a failed authorization is retried

@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { IndiciumError } from '@indicium/protocol';
+import type { Store } from '../store/store.js';
 
 /** What a registration token lets its holder do: one mode, one meter, one customer, one user. */
 export interface RegistrationGrant {
@@ -10,12 +11,24 @@ export interface RegistrationGrant {
   readonly expiresAtMs: number;
 }
 
+/** The part of a commit unit that uses a token up, all or nothing with the registration. */
+export interface TokenConsumption {
+  readonly tokenHash: Uint8Array;
+  readonly meterId: string;
+}
+
 export interface RegistrationTokens {
-  issue(grant: Omit<RegistrationGrant, 'expiresAtMs'>): { token: string; expiresAtMs: number };
+  /** A new token for this grant, durably stored (on every node's database) when it resolves. */
+  issue(grant: Omit<RegistrationGrant, 'expiresAtMs'>): Promise<{ token: string; expiresAtMs: number }>;
   /** The grant of a live token for this meter; ROLE_DENIED otherwise. */
-  check(token: string, meterId: string): RegistrationGrant;
-  /** Ends a token once its registration committed. */
-  consume(token: string): void;
+  check(token: string, meterId: string): Promise<RegistrationGrant>;
+  /**
+   * What to add to the registration's commit unit (`consumedRegistrationToken`): the store deletes
+   * the grant in that unit, or fails the unit with ROLE_DENIED if another registration used it.
+   */
+  consumption(token: string, meterId: string): TokenConsumption;
+  /** Ends a token on its own; ROLE_DENIED if it was consumed already (here or on another node). */
+  consume(token: string, meterId: string): Promise<void>;
 }
 
 /** A token lives this long: enough to walk from the web page to the companion (DESIGN §4.2). */
@@ -24,43 +37,55 @@ export const REGISTRATION_TOKEN_LIFETIME_MS = 15 * 60 * 1000;
 const refused = () =>
   new IndiciumError('ROLE_DENIED', { field: 'registrationToken', details: { reason: 'token' } });
 
+/** The key a token's grant is stored under: its SHA-256, so the database never holds a usable token. */
+export function registrationTokenHash(token: string): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(token, 'utf8').digest());
+}
+
 /**
  * One-time registration tokens (DESIGN §4.2): the web API gives a logged-in customer a random
  * 32-byte token for one registration of one of their meters; the companion presents it with the
  * registration challenge and with Configure. It ties the unauthenticated PSD registration routes
- * to the web account that owns the meter. Tokens live in this vault process only (a restart or
- * another node forgets them and the customer asks for a new one); a token is looked up by its
- * bytes and compared in constant time.
+ * to the web account that owns the meter.
+ *
+ * Grants live in the store (issue 8), so the companion may reach another vault node than the web
+ * page did, and a restart forgets nothing. A token is looked up by its SHA-256: no comparison of
+ * secret bytes runs in this process that a timing could leak (the database finds the row by an
+ * index on a hash the caller cannot steer to a prefix of a stored one), so the constant-time
+ * compare of the in-memory version has nothing left to protect. A grant is used up in the unit
+ * that commits its registration (`consumption`), atomically across nodes.
  *
  * @example
- * const { token } = tokens.issue({ meterId, customerId, userId: 'alice', mode: 'configure' });
+ * const { token } = await tokens.issue({ meterId, customerId, userId: 'alice', mode: 'configure' });
  */
-export function createRegistrationTokens(now: () => number = Date.now): RegistrationTokens {
-  const grants = new Map<string, RegistrationGrant>();
-
-  function sweep(): void {
-    const t = now();
-    for (const [token, grant] of grants) if (grant.expiresAtMs <= t) grants.delete(token);
-  }
-
+export function createRegistrationTokens(store: Store, now: () => number = Date.now): RegistrationTokens {
   return {
-    issue(grant) {
-      sweep();
+    async issue(grant) {
       const token = randomBytes(32).toString('base64url');
-      const expiresAtMs = now() + REGISTRATION_TOKEN_LIFETIME_MS;
-      grants.set(token, { ...grant, expiresAtMs });
+      const createdAtMs = now();
+      const expiresAtMs = createdAtMs + REGISTRATION_TOKEN_LIFETIME_MS;
+      await store.registrationTokens.issue({
+        tokenHash: registrationTokenHash(token),
+        meterId: grant.meterId,
+        customerId: grant.customerId,
+        userId: grant.userId,
+        mode: grant.mode,
+        createdAtMs,
+        expiresAtMs,
+      });
       return { token, expiresAtMs };
     },
-    check(token, meterId) {
-      const grant = grants.get(token);
-      if (grant === undefined || grant.expiresAtMs <= now()) throw refused();
-      const a = Buffer.from(grant.meterId);
-      const b = Buffer.from(meterId);
-      if (a.length !== b.length || !timingSafeEqual(a, b)) throw refused();
-      return grant;
+    async check(token, meterId) {
+      const found = await store.registrationTokens.find(registrationTokenHash(token), meterId, now());
+      if (found === null) throw refused();
+      const { meterId: meter, customerId, userId, mode, expiresAtMs } = found;
+      return { meterId: meter, customerId, userId, mode, expiresAtMs };
     },
-    consume(token) {
-      grants.delete(token);
+    consumption(token, meterId) {
+      return { tokenHash: registrationTokenHash(token), meterId };
+    },
+    async consume(token, meterId) {
+      if (!(await store.registrationTokens.consume(registrationTokenHash(token), meterId))) throw refused();
     },
   };
 }

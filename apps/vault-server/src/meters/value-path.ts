@@ -90,7 +90,8 @@ export async function createValuePath(deps: ValuePathDeps): Promise<ValuePath> {
       },
     });
   }
-  const tokens = createRegistrationTokens();
+  // In the store, shared by every node: the companion may reach another node than the web page did.
+  const tokens = createRegistrationTokens(store);
   const meters = createMeterService({
     pool,
     psd,

@@ -248,7 +248,7 @@ export function moneyRoutes(deps: {
         const { meterId } = context.params;
         await assertOwner(customerId, meterId);
         const { mode, userId } = context.body;
-        const { token, expiresAtMs } = tokens.issue({ meterId, customerId, userId, mode });
+        const { token, expiresAtMs } = await tokens.issue({ meterId, customerId, userId, mode });
         return {
           status: 201,
           json: {

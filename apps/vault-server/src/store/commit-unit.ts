@@ -92,6 +92,12 @@ const MeterUserWriteSchema = z.strictObject({
 
 const MeterUserKeySchema = z.strictObject({ meterId: MeterIdSchema, userId: MeterUserIdSchema });
 
+/** The registration token a Configure / Add User / Reset registration uses up (DESIGN §4.2). */
+const ConsumedRegistrationTokenSchema = z.strictObject({
+  tokenHash: storeBytes(32, 32),
+  meterId: MeterIdSchema,
+});
+
 const StockWriteSchema = z.strictObject({
   meterId: MeterIdSchema,
   certificateSerial: CertificateSerialSchema,
@@ -111,6 +117,11 @@ export const CommitUnitSchema = z
     removedMeterUsers: z.array(MeterUserKeySchema).max(256).optional(),
     /** A fresh meter MeterGen put in stock, in the same unit as its first package. */
     stock: StockWriteSchema.optional(),
+    /**
+     * Deletes this token's grant in the unit: if it is gone already (a second registration with
+     * the same token, on this node or another) the unit fails with ROLE_DENIED and writes nothing.
+     */
+    consumedRegistrationToken: ConsumedRegistrationTokenSchema.optional(),
   })
   .refine((u) => Object.values(u).some((part) => part !== undefined), 'a unit must write something')
   .refine(

@@ -169,4 +169,25 @@ CREATE TABLE meter_stock (
 CREATE INDEX meter_stock_queue ON meter_stock (claimed_by, added_at_ms, meter_id);
 `,
   },
+  {
+    version: 4,
+    name: 'registration tokens',
+    // Shared by every vault node (issue 8): the web page that asked for a token and the companion
+    // that presents it may reach different nodes behind the load balancer. Keyed by the SHA-256 of
+    // the token, never the token: a database reader must not be able to register a companion. No
+    // reference to psd_packages or customers: a grant lives minutes, and the web API issues one
+    // only for a meter its customer owns.
+    sql: `
+CREATE TABLE registration_tokens (
+  token_hash {{bytes}} PRIMARY KEY,
+  meter_id TEXT NOT NULL,
+  customer_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  mode TEXT NOT NULL CHECK (mode IN ('configure', 'add-user', 'reset')),
+  created_at_ms {{int}} NOT NULL,
+  expires_at_ms {{int}} NOT NULL
+){{strict}};
+CREATE INDEX registration_tokens_expiry ON registration_tokens (expires_at_ms);
+`,
+  },
 ]);

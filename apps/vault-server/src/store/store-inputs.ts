@@ -1,4 +1,10 @@
-import { CustomerIdSchema, MeterIdSchema, ZipSchema } from '@indicium/protocol';
+import {
+  CustomerIdSchema,
+  MeterIdSchema,
+  MeterUserIdSchema,
+  RegistrationModeSchema,
+  ZipSchema,
+} from '@indicium/protocol';
 import { z } from 'zod';
 import {
   EmailSchema,
@@ -26,6 +32,25 @@ export const SessionCreateSchema = z.strictObject({
   createdAtMs: safeUint,
   expiresAtMs: safeUint,
 });
+
+/** The SHA-256 of a registration token: what the store keys its grant by. */
+export const TokenHashSchema = storeBytes(32, 32);
+
+/** A registration token's grant, under its token's hash. */
+export const RegistrationTokenCreateSchema = z
+  .strictObject({
+    tokenHash: TokenHashSchema,
+    meterId: MeterIdSchema,
+    customerId: CustomerIdSchema,
+    userId: MeterUserIdSchema,
+    mode: RegistrationModeSchema,
+    createdAtMs: safeUint,
+    expiresAtMs: safeUint,
+  })
+  .refine((t) => t.expiresAtMs > t.createdAtMs, {
+    message: 'a token expires after it was issued',
+    path: ['expiresAtMs'],
+  });
 
 export const CustomerCreateSchema = z.strictObject({
   customerId: CustomerIdSchema,

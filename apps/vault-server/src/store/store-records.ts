@@ -84,6 +84,20 @@ export interface SessionRecord {
   readonly expiresAtMs: number;
 }
 
+/**
+ * A one-time registration token's grant (DESIGN §4.2), stored under the SHA-256 of the token: a
+ * database reader learns whom a token was for, never a token that would register a companion.
+ */
+export interface RegistrationTokenRecord {
+  readonly tokenHash: Uint8Array;
+  readonly meterId: string;
+  readonly customerId: string;
+  readonly userId: string;
+  readonly mode: 'configure' | 'add-user' | 'reset';
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+}
+
 export const LICENCE_STATUSES = Object.freeze(['requested', 'approved', 'rejected', 'revoked'] as const);
 export type LicenceStatus = (typeof LICENCE_STATUSES)[number];
 

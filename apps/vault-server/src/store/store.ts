@@ -14,6 +14,7 @@ import type {
   ModuleStatus,
   PackageRecord,
   ProviderMessageRecord,
+  RegistrationTokenRecord,
   SessionRecord,
   StockRecord,
 } from './store-records.js';
@@ -99,6 +100,27 @@ export interface Store {
     find(idHash: Uint8Array, nowMs: number): Promise<SessionRecord | null>;
     delete(idHash: Uint8Array): Promise<void>;
     deleteExpired(nowMs: number): Promise<number>;
+  };
+  /**
+   * One-time registration tokens (DESIGN §4.2), shared by every node on the database (issue 8): the
+   * web API issues one on one node, the companion may present it to another. Only the SHA-256 of a
+   * token is stored and asked for.
+   */
+  readonly registrationTokens: {
+    /**
+     * Stores a grant; in the same write, deletes every grant expired at its `createdAtMs` (the sweep:
+     * tokens are issued often enough, and a stale row grants nothing since `find` checks the expiry).
+     * DUPLICATE_RECORD (`tokenHash`) if the hash is taken.
+     */
+    issue(grant: RegistrationTokenRecord): Promise<RegistrationTokenRecord>;
+    /** The grant of this hash for this meter if it has not expired at `nowMs`, or null. */
+    find(tokenHash: Uint8Array, meterId: string, nowMs: number): Promise<RegistrationTokenRecord | null>;
+    /**
+     * Deletes the grant of this hash for this meter, atomically: of two callers (on any nodes) only
+     * one gets true; false if it was consumed already or never issued. A commit unit can consume a
+     * token too (`consumedRegistrationToken`), all or nothing with the registration it ends.
+     */
+    consume(tokenHash: Uint8Array, meterId: string): Promise<boolean>;
   };
   readonly licences: {
     create(licence: { licenceId: string; customerId: string; licensingZip: string }): Promise<LicenceRecord>;

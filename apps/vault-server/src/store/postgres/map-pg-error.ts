@@ -16,6 +16,7 @@ const UNIQUE_FIELDS: Readonly<Record<string, string>> = Object.freeze({
   customers_pkey: 'customerId',
   web_accounts_pkey: 'customerId',
   web_sessions_pkey: 'idHash',
+  registration_tokens_pkey: 'tokenHash',
   licences_pkey: 'licenceId',
 });
 

@@ -1,4 +1,4 @@
-import { IndiciumError } from '@indicium/protocol';
+import { IndiciumError, MeterIdSchema } from '@indicium/protocol';
 import pg from 'pg';
 import { checkCommitUnit, LedgerWriteSchema } from '../commit-unit.js';
 import { MIGRATIONS } from '../migrations.js';
@@ -22,7 +22,9 @@ import {
   LicenceTransitionSchema,
   ModuleStatusChangeSchema,
   NowSchema,
+  RegistrationTokenCreateSchema,
   SessionCreateSchema,
+  TokenHashSchema,
 } from '../store-inputs.js';
 import { applyPgMigrations } from './apply-pg-migrations.js';
 import { clientConfig, type PgSessionSettings, redactUrl, writerSessionSql } from './pg-connection.js';
@@ -196,6 +198,33 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         ensureOpen();
         const now = parseStoreInput(NowSchema, nowMs, 'nowMs');
         return write((c) => pgChanges(c, 'sessionDeleteExpired', [now]));
+      },
+    },
+
+    registrationTokens: {
+      ...reads.registrationTokens,
+      async issue(input) {
+        ensureOpen();
+        const t = parseStoreInput(RegistrationTokenCreateSchema, input, 'grant');
+        return write(async (c) => {
+          await pgChanges(c, 'registrationTokenDeleteExpired', [t.createdAtMs]);
+          await pgChanges(c, 'registrationTokenInsert', [
+            t.tokenHash,
+            t.meterId,
+            t.customerId,
+            t.userId,
+            t.mode,
+            t.createdAtMs,
+            t.expiresAtMs,
+          ]);
+          return { ...t, tokenHash: new Uint8Array(t.tokenHash) };
+        });
+      },
+      async consume(tokenHash, meterId) {
+        ensureOpen();
+        const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
+        const meter = parseStoreInput(MeterIdSchema, meterId, 'meterId');
+        return write(async (c) => (await pgChanges(c, 'registrationTokenConsume', [hash, meter])) === 1);
       },
     },
 

@@ -11,6 +11,7 @@ import {
   type ModuleRow,
   type PackageRow,
   type ProviderMessageRow,
+  type RegistrationTokenRow,
   type SessionRow,
   type StockRow,
   toAccount,
@@ -24,6 +25,7 @@ import {
   toModule,
   toPackage,
   toProviderMessage,
+  toRegistrationToken,
   toSession,
   toStock,
 } from '../sqlite/sqlite-rows.js';
@@ -36,6 +38,7 @@ import {
   NowSchema,
   PackagePageSchema,
   RequestMacSchema,
+  TokenHashSchema,
 } from '../store-inputs.js';
 import { LEDGER_KINDS, type LedgerKind } from '../store-records.js';
 import { pgRow, pgRows } from './pg-query.js';
@@ -137,6 +140,18 @@ export function createPgReads(db: pg.Pool, ensureOpen: () => void) {
         ensureOpen();
         const now = parseStoreInput(NowSchema, nowMs, 'nowMs');
         return one<SessionRow, ReturnType<typeof toSession>>('sessionFind', [idHash, now], toSession);
+      },
+    },
+    registrationTokens: {
+      async find(tokenHash: Uint8Array, meterId: string, nowMs: number) {
+        ensureOpen();
+        const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
+        const now = parseStoreInput(NowSchema, nowMs, 'nowMs');
+        return one<RegistrationTokenRow, ReturnType<typeof toRegistrationToken>>(
+          'registrationTokenFind',
+          [hash, meterId, now],
+          toRegistrationToken,
+        );
       },
     },
     licences: {

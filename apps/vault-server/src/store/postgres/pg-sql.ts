@@ -61,6 +61,14 @@ export const PG_SQL = Object.freeze({
   sessionDelete: 'DELETE FROM web_sessions WHERE id_hash = $1',
   sessionDeleteExpired: 'DELETE FROM web_sessions WHERE expires_at_ms <= $1',
 
+  registrationTokenInsert: `INSERT INTO registration_tokens (token_hash, meter_id, customer_id, user_id,
+      mode, created_at_ms, expires_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+  registrationTokenFind: `SELECT * FROM registration_tokens
+      WHERE token_hash = $1 AND meter_id = $2 AND expires_at_ms > $3`,
+  // Of two nodes deleting one row, the second waits for the first's COMMIT, then finds nothing (0 rows).
+  registrationTokenConsume: 'DELETE FROM registration_tokens WHERE token_hash = $1 AND meter_id = $2',
+  registrationTokenDeleteExpired: 'DELETE FROM registration_tokens WHERE expires_at_ms <= $1',
+
   licenceInsert: `INSERT INTO licences (licence_id, customer_id, licensing_zip, status, meter_id,
       created_at_ms, updated_at_ms) VALUES ($1, $2, $3, 'requested', NULL, $4, $4) RETURNING *`,
   licenceGet: 'SELECT * FROM licences WHERE licence_id = $1',

@@ -5,6 +5,7 @@ import type { CheckedCommitUnit } from '../commit-unit.js';
 // The rows PostgreSQL returns have the same columns and (with PG_TYPES) the same value types as
 // SQLite's: one set of row → record mappings serves both stores.
 import { type AuditRow, type LedgerRow, type PackageRow, toAudit, toLedger } from '../sqlite/sqlite-rows.js';
+import { registrationTokenSpent } from '../sqlite/write-commit-unit.js';
 import type { LedgerRecord } from '../store-records.js';
 import { pgChanges, pgRow } from './pg-query.js';
 
@@ -56,6 +57,13 @@ export async function writePgCommitUnit(
   for (const u of unit.removedMeterUsers ?? []) await pgChanges(c, 'meterUserDelete', [u.meterId, u.userId]);
   if (unit.stock !== undefined) {
     await pgChanges(c, 'stockInsert', [unit.stock.meterId, unit.stock.certificateSerial, nowMs]);
+  }
+  const token = unit.consumedRegistrationToken;
+  if (
+    token !== undefined &&
+    (await pgChanges(c, 'registrationTokenConsume', [token.tokenHash, token.meterId])) !== 1
+  ) {
+    throw registrationTokenSpent();
   }
 }
 

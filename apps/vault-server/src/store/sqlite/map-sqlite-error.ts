@@ -16,6 +16,7 @@ const UNIQUE_FIELDS: Readonly<Record<string, string>> = Object.freeze({
   'customers.customer_id': 'customerId',
   'web_accounts.customer_id': 'customerId',
   'web_sessions.id_hash': 'idHash',
+  'registration_tokens.token_hash': 'tokenHash',
   'licences.licence_id': 'licenceId',
 });
 

@@ -1,4 +1,4 @@
-import { IndiciumError } from '@indicium/protocol';
+import { IndiciumError, MeterIdSchema } from '@indicium/protocol';
 import { checkCommitUnit, LedgerWriteSchema } from '../commit-unit.js';
 import { MIGRATIONS } from '../migrations.js';
 import type { Store } from '../store.js';
@@ -10,7 +10,9 @@ import {
   LicenceTransitionSchema,
   ModuleStatusChangeSchema,
   NowSchema,
+  RegistrationTokenCreateSchema,
   SessionCreateSchema,
+  TokenHashSchema,
 } from '../store-inputs.js';
 import { applySqliteMigrations } from './apply-sqlite-migrations.js';
 import { openSqliteDatabase } from './open-sqlite-database.js';
@@ -109,6 +111,21 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         ensureOpen();
         const now = parseStoreInput(NowSchema, nowMs, 'nowMs');
         return write({ op: 'session.deleteExpired', nowMs: now });
+      },
+    },
+
+    registrationTokens: {
+      ...reads.registrationTokens,
+      async issue(input) {
+        ensureOpen();
+        const grant = parseStoreInput(RegistrationTokenCreateSchema, input, 'grant');
+        return write({ op: 'token.issue', grant });
+      },
+      async consume(tokenHash, meterId) {
+        ensureOpen();
+        const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
+        const meter = parseStoreInput(MeterIdSchema, meterId, 'meterId');
+        return write({ op: 'token.consume', tokenHash: hash, meterId: meter });
       },
     },
 

@@ -7,6 +7,7 @@ import {
   NowSchema,
   PackagePageSchema,
   RequestMacSchema,
+  TokenHashSchema,
 } from '../store-inputs.js';
 import { LEDGER_KINDS, type LedgerKind } from '../store-records.js';
 import {
@@ -21,6 +22,7 @@ import {
   toModule,
   toPackage,
   toProviderMessage,
+  toRegistrationToken,
   toSession,
   toStock,
 } from './sqlite-rows.js';
@@ -130,6 +132,14 @@ export function createSqliteReads(s: SqliteStatements, ensureOpen: () => void) {
       async find(idHash: Uint8Array, nowMs: number) {
         ensureOpen();
         return orNull(s.sessionFind.get(idHash, parseStoreInput(NowSchema, nowMs, 'nowMs')), toSession);
+      },
+    },
+    registrationTokens: {
+      async find(tokenHash: Uint8Array, meterId: string, nowMs: number) {
+        ensureOpen();
+        const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
+        const now = parseStoreInput(NowSchema, nowMs, 'nowMs');
+        return orNull(s.registrationTokenFind.get(hash, meterId, now), toRegistrationToken);
       },
     },
     licences: {

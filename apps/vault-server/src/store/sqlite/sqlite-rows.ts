@@ -16,6 +16,7 @@ import type {
   PackageRecord,
   ProviderMessageKind,
   ProviderMessageRecord,
+  RegistrationTokenRecord,
   SessionRecord,
   StockRecord,
 } from '../store-records.js';
@@ -151,6 +152,25 @@ export const toSession = (r: SessionRow): SessionRecord => ({
   idHash: bytes(r.id_hash),
   customerId: r.customer_id,
   csrfTokenHash: bytes(r.csrf_token_hash),
+  createdAtMs: r.created_at_ms,
+  expiresAtMs: r.expires_at_ms,
+});
+
+export interface RegistrationTokenRow {
+  token_hash: Buffer;
+  meter_id: string;
+  customer_id: string;
+  user_id: string;
+  mode: string;
+  created_at_ms: number;
+  expires_at_ms: number;
+}
+export const toRegistrationToken = (r: RegistrationTokenRow): RegistrationTokenRecord => ({
+  tokenHash: bytes(r.token_hash),
+  meterId: r.meter_id,
+  customerId: r.customer_id,
+  userId: r.user_id,
+  mode: r.mode as RegistrationTokenRecord['mode'],
   createdAtMs: r.created_at_ms,
   expiresAtMs: r.expires_at_ms,
 });

@@ -11,6 +11,7 @@ import type {
   ModuleRow,
   PackageRow,
   ProviderMessageRow,
+  RegistrationTokenRow,
   SessionRow,
   StockRow,
 } from './sqlite-rows.js';
@@ -100,6 +101,14 @@ export function prepareSqliteStatements(db: Database.Database) {
     sessionFind: row<SessionRow>('SELECT * FROM web_sessions WHERE id_hash = ? AND expires_at_ms > ?'),
     sessionDelete: write('DELETE FROM web_sessions WHERE id_hash = ?'),
     sessionDeleteExpired: write('DELETE FROM web_sessions WHERE expires_at_ms <= ?'),
+
+    registrationTokenInsert: write(`INSERT INTO registration_tokens (token_hash, meter_id, customer_id,
+      user_id, mode, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    registrationTokenFind: row<RegistrationTokenRow>(`SELECT * FROM registration_tokens
+      WHERE token_hash = ? AND meter_id = ? AND expires_at_ms > ?`),
+    // One statement: of two deletes of one row only one sees `changes` = 1 (the writer runs them in turn).
+    registrationTokenConsume: write('DELETE FROM registration_tokens WHERE token_hash = ? AND meter_id = ?'),
+    registrationTokenDeleteExpired: write('DELETE FROM registration_tokens WHERE expires_at_ms <= ?'),
 
     licenceInsert: write(`INSERT INTO licences (licence_id, customer_id, licensing_zip, status, meter_id,
       created_at_ms, updated_at_ms) VALUES (?, ?, ?, 'requested', NULL, ?, ?)`),

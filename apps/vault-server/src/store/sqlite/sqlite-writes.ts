@@ -7,6 +7,7 @@ import type {
   LicenceCreateSchema,
   LicenceTransitionSchema,
   ModuleStatusChangeSchema,
+  RegistrationTokenCreateSchema,
   SessionCreateSchema,
 } from '../store-inputs.js';
 import { toAccount, toCustomer, toLicence, toModule, toStock } from './sqlite-rows.js';
@@ -30,6 +31,8 @@ export type SqliteWrite =
   | { readonly op: 'session.create'; readonly session: z.output<typeof SessionCreateSchema> }
   | { readonly op: 'session.delete'; readonly idHash: Uint8Array }
   | { readonly op: 'session.deleteExpired'; readonly nowMs: number }
+  | { readonly op: 'token.issue'; readonly grant: z.output<typeof RegistrationTokenCreateSchema> }
+  | { readonly op: 'token.consume'; readonly tokenHash: Uint8Array; readonly meterId: string }
   | { readonly op: 'licence.create'; readonly licence: z.output<typeof LicenceCreateSchema> }
   | {
       readonly op: 'licence.transition';
@@ -73,6 +76,22 @@ export function runSqliteWrite(s: SqliteStatements, w: SqliteWrite, nowMs: numbe
       return undefined;
     case 'session.deleteExpired':
       return s.sessionDeleteExpired.run(w.nowMs).changes;
+    case 'token.issue': {
+      const t = w.grant;
+      s.registrationTokenDeleteExpired.run(t.createdAtMs);
+      s.registrationTokenInsert.run(
+        t.tokenHash,
+        t.meterId,
+        t.customerId,
+        t.userId,
+        t.mode,
+        t.createdAtMs,
+        t.expiresAtMs,
+      );
+      return { ...t, tokenHash: new Uint8Array(t.tokenHash) };
+    }
+    case 'token.consume':
+      return s.registrationTokenConsume.run(w.tokenHash, w.meterId).changes === 1;
     case 'licence.create': {
       const l = w.licence;
       s.licenceInsert.run(l.licenceId, l.customerId, l.licensingZip, nowMs, nowMs);

@@ -45,6 +45,19 @@ export function writeCommitUnit(s: SqliteStatements, unit: CheckedCommitUnit, no
   for (const u of unit.meterUsers ?? []) s.meterUserUpsert.run(u.meterId, u.userId, u.role, u.customerId);
   for (const u of unit.removedMeterUsers ?? []) s.meterUserDelete.run(u.meterId, u.userId);
   if (unit.stock !== undefined) s.stockInsert.run(unit.stock.meterId, unit.stock.certificateSerial, nowMs);
+  const token = unit.consumedRegistrationToken;
+  if (token !== undefined && s.registrationTokenConsume.run(token.tokenHash, token.meterId).changes !== 1) {
+    throw registrationTokenSpent();
+  }
+}
+
+/**
+ * A unit's token was consumed already (a second registration with it, here or on another node):
+ * the same refusal as an unknown token, and the unit writes nothing. Its expiry is not checked
+ * again here: it was when the registration began, minutes at most before.
+ */
+export function registrationTokenSpent(): IndiciumError {
+  return new IndiciumError('ROLE_DENIED', { field: 'registrationToken', details: { reason: 'token' } });
 }
 
 /**

@@ -2,6 +2,7 @@ import { describeAccountContract } from './contract-accounts.js';
 import { describeCommitContract } from './contract-commit.js';
 import { describeLifecycleContract } from './contract-lifecycle.js';
 import { describeMeterRecordsContract } from './contract-meter-records.js';
+import { describeRegistrationTokenContract } from './contract-registration-tokens.js';
 import { describeVersionContract } from './contract-versions.js';
 import type { MakeStoreHarness } from './store-harness.js';
 
@@ -20,6 +21,7 @@ export function describeStoreContract(name: string, makeHarness: MakeStoreHarnes
   describeCommitContract(name, makeHarness);
   describeMeterRecordsContract(name, makeHarness);
   describeAccountContract(name, makeHarness);
+  describeRegistrationTokenContract(name, makeHarness);
   describeLifecycleContract(name, makeHarness);
   describeVersionContract(name, makeHarness);
 }
