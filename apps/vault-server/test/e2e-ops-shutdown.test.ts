@@ -6,7 +6,7 @@ import type { CreateIndiciumAnswer } from '@indicium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/auditor/audit-report.js';
 import { startVaultProcess, type VaultProcess } from '../src/http/testing/vault-process.js';
-import { type MeterUser, registerMeter, signUp, TRANSACTION } from './support/e2e-protocol-client.js';
+import { fundedMeterUsers, type MeterUser, TRANSACTION } from './support/e2e-protocol-client.js';
 import { type E2eStore, postgresE2eStore, sqliteE2eStore } from './support/e2e-store.js';
 
 /**
@@ -43,18 +43,7 @@ describe.each([sqliteE2eStore(), postgresE2eStore()])('graceful shutdown under l
     dataDir = await mkdtemp(join(tmpdir(), 'indicium-e2e-shutdown-'));
     await store.open(dataDir);
     vault = await start();
-    for (let i = 0; i < METERS; i++) {
-      const customer = await signUp(vault, `load-${i}@example.test`);
-      const { meterId, user } = await registerMeter(vault, customer);
-      const bought = await customer.call('POST', `/v1/meters/${meterId}/purchases`, {
-        protocol: 1,
-        amountMills: 200_000,
-        idempotencyKey: `load-purchase-${i}`,
-      });
-      expect(bought.status).toBe(200);
-      await user.getChallenge();
-      users.push(user);
-    }
+    users.push(...(await fundedMeterUsers(vault, METERS, 'load')));
   }, 300_000);
 
   afterAll(async () => {

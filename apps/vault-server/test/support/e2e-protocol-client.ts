@@ -347,6 +347,31 @@ export async function registerUser(
   return { meterId, user: new MeterUser(vault, meterId, userId, hmk), bundle };
 }
 
+/**
+ * `count` fresh customers, each with one registered meter holding 200 000 mills and its first
+ * user's Cm fetched: the load the crash and shutdown tests print on.
+ */
+export async function fundedMeterUsers(
+  vault: VaultProcess,
+  count: number,
+  prefix: string,
+): Promise<MeterUser[]> {
+  const users: MeterUser[] = [];
+  for (let i = 0; i < count; i++) {
+    const customer = await signUp(vault, `${prefix}-${i}@example.test`);
+    const { meterId, user } = await registerMeter(vault, customer);
+    const bought = await customer.call('POST', `/v1/meters/${meterId}/purchases`, {
+      protocol: 1,
+      amountMills: 200_000,
+      idempotencyKey: `${prefix}-purchase-${i}`,
+    });
+    if (bought.status !== 200) throw new Error(`purchase: ${bought.status} ${bought.text}`);
+    await user.getChallenge();
+    users.push(user);
+  }
+  return users;
+}
+
 export const TRANSACTION: Transaction = {
   kind: 'postage',
   postageMills: 730,

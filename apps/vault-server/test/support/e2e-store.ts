@@ -52,6 +52,8 @@ export interface E2eStore {
   issuedIndicia(): Promise<Buffer[]>;
   /** Every web account's e-mail address (`web_accounts`). */
   accountEmails(): Promise<string[]>;
+  /** Every stored audit entry as `<module>/<sequence>` (`audit_entries`). */
+  auditEntryKeys(): Promise<Set<string>>;
   /**
    * PostgreSQL: the server stopped and started again. SQLite: null — the vault holds its database
    * file open in its own process, and an open file does not become unreachable the way a
@@ -126,6 +128,16 @@ export function sqliteE2eStore(): E2eStore {
       return withDb((db) =>
         (db.prepare('SELECT email FROM web_accounts').all() as { email: string }[]).map((r) => r.email),
       );
+    },
+    async auditEntryKeys() {
+      const rows = withDb(
+        (db) =>
+          db.prepare('SELECT module_id, sequence FROM audit_entries').all() as {
+            module_id: string;
+            sequence: number;
+          }[],
+      );
+      return new Set(rows.map((r) => `${r.module_id}/${r.sequence}`));
     },
     outage: null,
     async snapshot() {
@@ -218,6 +230,14 @@ export function postgresE2eStore(): E2eStore {
         c.query<{ email: string }>('SELECT email FROM web_accounts'),
       );
       return rows.map((r) => r.email);
+    },
+    async auditEntryKeys() {
+      const { rows } = await withClient(url, (c) =>
+        c.query<{ module_id: string; sequence: string | number }>(
+          'SELECT module_id, sequence FROM audit_entries',
+        ),
+      );
+      return new Set(rows.map((r) => `${r.module_id}/${Number(r.sequence)}`));
     },
     // The whole server stops (fast shutdown ends every connection, the vault's included) and
     // starts again on the same port with the same data, as a database machine that went away.
