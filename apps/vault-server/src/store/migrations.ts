@@ -190,4 +190,21 @@ CREATE TABLE registration_tokens (
 CREATE INDEX registration_tokens_expiry ON registration_tokens (expires_at_ms);
 `,
   },
+  {
+    version: 5,
+    name: 'login failures',
+    // Shared by every vault node (issue 8, DESIGN §6): a login refused on one node counts on all, and
+    // a restart forgets nothing. Keyed by the SHA-256 of the e-mail or client address, never the
+    // value: the table must not be a list of who tried to log in, nor from where. One row per
+    // failure; the first index serves the sliding-window count, the second the sweep of old rows.
+    sql: `
+CREATE TABLE login_failures (
+  kind TEXT NOT NULL CHECK (kind IN ('account', 'ip')),
+  key_hash {{bytes}} NOT NULL,
+  failed_at_ms {{int}} NOT NULL
+){{strict}};
+CREATE INDEX login_failures_window ON login_failures (kind, key_hash, failed_at_ms);
+CREATE INDEX login_failures_age ON login_failures (failed_at_ms);
+`,
+  },
 ]);

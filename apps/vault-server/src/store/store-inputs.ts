@@ -36,6 +36,32 @@ export const SessionCreateSchema = z.strictObject({
 /** The SHA-256 of a registration token: what the store keys its grant by. */
 export const TokenHashSchema = storeBytes(32, 32);
 
+/** The SHA-256 of an e-mail or client address: what the login throttle's rows are keyed by. */
+export const LoginKeyHashSchema = storeBytes(32, 32);
+
+/**
+ * How many stale login-failure rows one `record` deletes at most: each failure adds two rows, so
+ * the sweep outpaces the inserts, while one write never stalls on a backlog (after a long outage of
+ * the sweep, e.g. an upgrade from a version without it).
+ */
+export const LOGIN_FAILURE_SWEEP_ROWS = 64;
+
+/** One failed login: a row for the account, a row for the address; and the window it counts in. */
+export const LoginFailureSchema = z.strictObject({
+  accountHash: LoginKeyHashSchema,
+  ipHash: LoginKeyHashSchema,
+  failedAtMs: safeUint,
+  windowMs: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+});
+
+/** Which failures to count: one key's, after `sinceMs`, at most `limit` of them (newest first). */
+export const LoginFailureCountSchema = z.strictObject({
+  kind: z.enum(['account', 'ip']),
+  keyHash: LoginKeyHashSchema,
+  sinceMs: safeUint,
+  limit: z.int().min(1).max(1_000),
+});
+
 /** A registration token's grant, under its token's hash. */
 export const RegistrationTokenCreateSchema = z
   .strictObject({

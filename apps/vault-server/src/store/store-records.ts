@@ -98,6 +98,17 @@ export interface RegistrationTokenRecord {
   readonly expiresAtMs: number;
 }
 
+/** Whose failed logins a throttle row counts: an account (its e-mail) or a client address. */
+export type LoginFailureKind = 'account' | 'ip';
+
+/** The recent failures of one key, as the login throttle reads them. */
+export interface LoginFailureCount {
+  /** Failures after the asked time, at most the asked limit. */
+  readonly count: number;
+  /** The oldest of those counted (it leaves the window first), or null if none. */
+  readonly oldestMs: number | null;
+}
+
 export const LICENCE_STATUSES = Object.freeze(['requested', 'approved', 'rejected', 'revoked'] as const);
 export type LicenceStatus = (typeof LICENCE_STATUSES)[number];
 

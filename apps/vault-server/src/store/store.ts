@@ -9,6 +9,8 @@ import type {
   LedgerRecord,
   LicenceRecord,
   LicenceStatus,
+  LoginFailureCount,
+  LoginFailureKind,
   MeterUserRecord,
   ModuleRecord,
   ModuleStatus,
@@ -121,6 +123,38 @@ export interface Store {
      * token too (`consumedRegistrationToken`), all or nothing with the registration it ends.
      */
     consume(tokenHash: Uint8Array, meterId: string): Promise<boolean>;
+  };
+  /**
+   * Failed logins (DESIGN §6), shared by every node on the database (issue 8): a guess refused on
+   * one node counts on all, and a restart forgets nothing. Keys are SHA-256 hashes of the e-mail or
+   * client address, never the values. Writes take the normal (durable) write path: a failure is
+   * committed before the refusal is answered.
+   */
+  readonly loginFailures: {
+    /**
+     * Records a failure of `accountHash` and of `ipHash` at `failedAtMs`; in the same write deletes
+     * up to LOGIN_FAILURE_SWEEP_ROWS rows at or before `failedAtMs - windowMs` (the sweep: they no
+     * longer count in any window).
+     */
+    record(failure: {
+      accountHash: Uint8Array;
+      ipHash: Uint8Array;
+      failedAtMs: number;
+      windowMs: number;
+    }): Promise<void>;
+    /**
+     * The failures of one key after `sinceMs`, newest first, at most `limit` of them: how many, and
+     * the time of the oldest counted (so a throttle can say exactly when the `limit`-th newest
+     * leaves the window). Reads at most `limit` index entries, however many failures there are.
+     */
+    count(query: {
+      kind: LoginFailureKind;
+      keyHash: Uint8Array;
+      sinceMs: number;
+      limit: number;
+    }): Promise<LoginFailureCount>;
+    /** Deletes an account's failures (a successful login), never an address's. Resolves with the rows deleted. */
+    clearAccount(accountHash: Uint8Array): Promise<number>;
   };
   readonly licences: {
     create(licence: { licenceId: string; customerId: string; licensingZip: string }): Promise<LicenceRecord>;

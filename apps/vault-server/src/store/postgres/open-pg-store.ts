@@ -20,6 +20,9 @@ import {
   CustomerCreateSchema,
   LicenceCreateSchema,
   LicenceTransitionSchema,
+  LOGIN_FAILURE_SWEEP_ROWS,
+  LoginFailureSchema,
+  LoginKeyHashSchema,
   ModuleStatusChangeSchema,
   NowSchema,
   RegistrationTokenCreateSchema,
@@ -225,6 +228,24 @@ export async function openPgStore(options: PgStoreOptions): Promise<Store> {
         const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
         const meter = parseStoreInput(MeterIdSchema, meterId, 'meterId');
         return write(async (c) => (await pgChanges(c, 'registrationTokenConsume', [hash, meter])) === 1);
+      },
+    },
+
+    loginFailures: {
+      ...reads.loginFailures,
+      async record(input) {
+        ensureOpen();
+        const f = parseStoreInput(LoginFailureSchema, input, 'failure');
+        await write(async (c) => {
+          await pgChanges(c, 'loginFailureSweep', [f.failedAtMs - f.windowMs, LOGIN_FAILURE_SWEEP_ROWS]);
+          await pgChanges(c, 'loginFailureInsert', ['account', f.accountHash, f.failedAtMs]);
+          await pgChanges(c, 'loginFailureInsert', ['ip', f.ipHash, f.failedAtMs]);
+        });
+      },
+      async clearAccount(accountHash) {
+        ensureOpen();
+        const hash = parseStoreInput(LoginKeyHashSchema, accountHash, 'accountHash');
+        return write(async (c) => pgChanges(c, 'loginFailureClearAccount', [hash]));
       },
     },
 

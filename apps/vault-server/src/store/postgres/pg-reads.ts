@@ -34,6 +34,7 @@ import { parseStoreInput } from '../store-fields.js';
 import {
   AuditPageSchema,
   IndiciumPageSchema,
+  LoginFailureCountSchema,
   NonceInputSchema,
   NowSchema,
   PackagePageSchema,
@@ -152,6 +153,19 @@ export function createPgReads(db: pg.Pool, ensureOpen: () => void) {
           [hash, meterId, now],
           toRegistrationToken,
         );
+      },
+    },
+    loginFailures: {
+      async count(query: Parameters<Store['loginFailures']['count']>[0]) {
+        ensureOpen();
+        const q = parseStoreInput(LoginFailureCountSchema, query, 'query');
+        const times = await pgRows<{ failed_at_ms: number }>(db, 'loginFailureTimes', [
+          q.kind,
+          q.keyHash,
+          q.sinceMs,
+          q.limit,
+        ]);
+        return { count: times.length, oldestMs: times.at(-1)?.failed_at_ms ?? null };
       },
     },
     licences: {

@@ -69,6 +69,15 @@ export const PG_SQL = Object.freeze({
   registrationTokenConsume: 'DELETE FROM registration_tokens WHERE token_hash = $1 AND meter_id = $2',
   registrationTokenDeleteExpired: 'DELETE FROM registration_tokens WHERE expires_at_ms <= $1',
 
+  loginFailureInsert: 'INSERT INTO login_failures (kind, key_hash, failed_at_ms) VALUES ($1, $2, $3)',
+  loginFailureTimes: `SELECT failed_at_ms FROM login_failures
+      WHERE kind = $1 AND key_hash = $2 AND failed_at_ms > $3 ORDER BY failed_at_ms DESC LIMIT $4`,
+  loginFailureClearAccount: "DELETE FROM login_failures WHERE kind = 'account' AND key_hash = $1",
+  // Bounded: the oldest stale rows only, a batch at a time. Two nodes sweeping the same rows: the
+  // second waits for the first's COMMIT, then skips the rows already gone.
+  loginFailureSweep: `DELETE FROM login_failures WHERE ctid = ANY(ARRAY(
+      SELECT ctid FROM login_failures WHERE failed_at_ms <= $1 ORDER BY failed_at_ms LIMIT $2))`,
+
   licenceInsert: `INSERT INTO licences (licence_id, customer_id, licensing_zip, status, meter_id,
       created_at_ms, updated_at_ms) VALUES ($1, $2, $3, 'requested', NULL, $4, $4) RETURNING *`,
   licenceGet: 'SELECT * FROM licences WHERE licence_id = $1',

@@ -17,7 +17,7 @@ describe('applySqliteMigrations', () => {
   it('applies every step once, records it, and applies nothing the second time', async () => {
     const db = await open();
     try {
-      expect(applySqliteMigrations(db, MIGRATIONS, 'vault.db', () => 42)).toEqual([1, 2, 3, 4]);
+      expect(applySqliteMigrations(db, MIGRATIONS, 'vault.db', () => 42)).toEqual([1, 2, 3, 4, 5]);
       expect(applySqliteMigrations(db, MIGRATIONS, 'vault.db', () => 43)).toEqual([]);
       const rows = db
         .prepare('SELECT version, name, applied_at_ms FROM schema_migrations ORDER BY version')
@@ -35,7 +35,7 @@ describe('applySqliteMigrations', () => {
       db.prepare(
         "INSERT INTO psd_packages VALUES ('00042-00001-0000000001', NULL, 1, 'raw', x'01', 0)",
       ).run();
-      expect(applySqliteMigrations(db, MIGRATIONS, 'vault.db', Date.now)).toEqual([2, 3, 4]);
+      expect(applySqliteMigrations(db, MIGRATIONS, 'vault.db', Date.now)).toEqual([2, 3, 4, 5]);
       expect(db.prepare('SELECT COUNT(*) AS n FROM psd_packages').get()).toEqual({ n: 1 });
     } finally {
       db.close();

@@ -8,6 +8,8 @@ import {
   CustomerCreateSchema,
   LicenceCreateSchema,
   LicenceTransitionSchema,
+  LoginFailureSchema,
+  LoginKeyHashSchema,
   ModuleStatusChangeSchema,
   NowSchema,
   RegistrationTokenCreateSchema,
@@ -126,6 +128,20 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
         const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
         const meter = parseStoreInput(MeterIdSchema, meterId, 'meterId');
         return write({ op: 'token.consume', tokenHash: hash, meterId: meter });
+      },
+    },
+
+    loginFailures: {
+      ...reads.loginFailures,
+      async record(input) {
+        ensureOpen();
+        const failure = parseStoreInput(LoginFailureSchema, input, 'failure');
+        return write({ op: 'loginFailure.record', failure });
+      },
+      async clearAccount(accountHash) {
+        ensureOpen();
+        const hash = parseStoreInput(LoginKeyHashSchema, accountHash, 'accountHash');
+        return write({ op: 'loginFailure.clearAccount', accountHash: hash });
       },
     },
 

@@ -3,6 +3,7 @@ import { parseStoreInput } from '../store-fields.js';
 import {
   AuditPageSchema,
   IndiciumPageSchema,
+  LoginFailureCountSchema,
   NonceInputSchema,
   NowSchema,
   PackagePageSchema,
@@ -140,6 +141,14 @@ export function createSqliteReads(s: SqliteStatements, ensureOpen: () => void) {
         const hash = parseStoreInput(TokenHashSchema, tokenHash, 'tokenHash');
         const now = parseStoreInput(NowSchema, nowMs, 'nowMs');
         return orNull(s.registrationTokenFind.get(hash, meterId, now), toRegistrationToken);
+      },
+    },
+    loginFailures: {
+      async count(query: Parameters<Store['loginFailures']['count']>[0]) {
+        ensureOpen();
+        const q = parseStoreInput(LoginFailureCountSchema, query, 'query');
+        const times = s.loginFailureTimes.all(q.kind, q.keyHash, q.sinceMs, q.limit);
+        return { count: times.length, oldestMs: times.at(-1)?.failed_at_ms ?? null };
       },
     },
     licences: {

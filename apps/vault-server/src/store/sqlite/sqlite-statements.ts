@@ -110,6 +110,14 @@ export function prepareSqliteStatements(db: Database.Database) {
     registrationTokenConsume: write('DELETE FROM registration_tokens WHERE token_hash = ? AND meter_id = ?'),
     registrationTokenDeleteExpired: write('DELETE FROM registration_tokens WHERE expires_at_ms <= ?'),
 
+    loginFailureInsert: write('INSERT INTO login_failures (kind, key_hash, failed_at_ms) VALUES (?, ?, ?)'),
+    loginFailureTimes: row<{ failed_at_ms: number }>(`SELECT failed_at_ms FROM login_failures
+      WHERE kind = ? AND key_hash = ? AND failed_at_ms > ? ORDER BY failed_at_ms DESC LIMIT ?`),
+    loginFailureClearAccount: write("DELETE FROM login_failures WHERE kind = 'account' AND key_hash = ?"),
+    // Bounded: the oldest stale rows only, a batch at a time (by rowid, so no DELETE … LIMIT build option).
+    loginFailureSweep: write(`DELETE FROM login_failures WHERE rowid IN
+      (SELECT rowid FROM login_failures WHERE failed_at_ms <= ? ORDER BY failed_at_ms LIMIT ?)`),
+
     licenceInsert: write(`INSERT INTO licences (licence_id, customer_id, licensing_zip, status, meter_id,
       created_at_ms, updated_at_ms) VALUES (?, ?, ?, 'requested', NULL, ?, ?)`),
     licenceGet: row<LicenceRow>('SELECT * FROM licences WHERE licence_id = ?'),

@@ -6,10 +6,12 @@ import type {
   CustomerCreateSchema,
   LicenceCreateSchema,
   LicenceTransitionSchema,
+  LoginFailureSchema,
   ModuleStatusChangeSchema,
   RegistrationTokenCreateSchema,
   SessionCreateSchema,
 } from '../store-inputs.js';
+import { LOGIN_FAILURE_SWEEP_ROWS } from '../store-inputs.js';
 import { toAccount, toCustomer, toLicence, toModule, toStock } from './sqlite-rows.js';
 import type { SqliteStatements } from './sqlite-statements.js';
 import { appendLedgerEntry, writeCommitUnit } from './write-commit-unit.js';
@@ -33,6 +35,8 @@ export type SqliteWrite =
   | { readonly op: 'session.deleteExpired'; readonly nowMs: number }
   | { readonly op: 'token.issue'; readonly grant: z.output<typeof RegistrationTokenCreateSchema> }
   | { readonly op: 'token.consume'; readonly tokenHash: Uint8Array; readonly meterId: string }
+  | { readonly op: 'loginFailure.record'; readonly failure: z.output<typeof LoginFailureSchema> }
+  | { readonly op: 'loginFailure.clearAccount'; readonly accountHash: Uint8Array }
   | { readonly op: 'licence.create'; readonly licence: z.output<typeof LicenceCreateSchema> }
   | {
       readonly op: 'licence.transition';
@@ -92,6 +96,15 @@ export function runSqliteWrite(s: SqliteStatements, w: SqliteWrite, nowMs: numbe
     }
     case 'token.consume':
       return s.registrationTokenConsume.run(w.tokenHash, w.meterId).changes === 1;
+    case 'loginFailure.record': {
+      const f = w.failure;
+      s.loginFailureSweep.run(f.failedAtMs - f.windowMs, LOGIN_FAILURE_SWEEP_ROWS);
+      s.loginFailureInsert.run('account', f.accountHash, f.failedAtMs);
+      s.loginFailureInsert.run('ip', f.ipHash, f.failedAtMs);
+      return undefined;
+    }
+    case 'loginFailure.clearAccount':
+      return s.loginFailureClearAccount.run(w.accountHash).changes;
     case 'licence.create': {
       const l = w.licence;
       s.licenceInsert.run(l.licenceId, l.customerId, l.licensingZip, nowMs, nowMs);

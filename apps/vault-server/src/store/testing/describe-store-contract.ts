@@ -1,6 +1,7 @@
 import { describeAccountContract } from './contract-accounts.js';
 import { describeCommitContract } from './contract-commit.js';
 import { describeLifecycleContract } from './contract-lifecycle.js';
+import { describeLoginFailureContract } from './contract-login-failures.js';
 import { describeMeterRecordsContract } from './contract-meter-records.js';
 import { describeRegistrationTokenContract } from './contract-registration-tokens.js';
 import { describeVersionContract } from './contract-versions.js';
@@ -22,6 +23,7 @@ export function describeStoreContract(name: string, makeHarness: MakeStoreHarnes
   describeMeterRecordsContract(name, makeHarness);
   describeAccountContract(name, makeHarness);
   describeRegistrationTokenContract(name, makeHarness);
+  describeLoginFailureContract(name, makeHarness);
   describeLifecycleContract(name, makeHarness);
   describeVersionContract(name, makeHarness);
 }
