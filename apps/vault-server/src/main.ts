@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   });
   let shutdown: GracefulShutdown | undefined;
   const isDraining = () => shutdown?.isDraining() ?? false;
-  const accounts = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });
+  const accounts = createAccountService({ store, throttle: createLoginThrottle(store), sessionKey });
   const sweeper = createSessionSweeper({ store, log: log.child({ component: 'accounts' }) });
   const routes: Route[] = [
     ...opsRoutes({

@@ -54,7 +54,7 @@ function customerOf(customer: CustomerRecord, account: AccountRecord): Customer 
  * computed.
  *
  * @example
- * const service = createAccountService({ store, throttle: createLoginThrottle(), sessionKey });
+ * const service = createAccountService({ store, throttle: createLoginThrottle(store), sessionKey });
  * const { sessionId, answer } = await service.login(body, clientIp);
  */
 export function createAccountService(deps: AccountServiceDeps): AccountService {
@@ -101,7 +101,7 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
 
     async login(request, clientIp) {
       const email = request.email.toLowerCase();
-      deps.throttle.check(email, clientIp);
+      await deps.throttle.check(email, clientIp);
       const account = await deps.store.accounts.findByEmail(email);
       // Hash even for an unknown address, so timing does not tell which addresses have accounts.
       const valid = await verifyPassword(
@@ -109,10 +109,11 @@ export function createAccountService(deps: AccountServiceDeps): AccountService {
         account?.passwordHash ?? (await dummyPasswordHash()),
       );
       if (account === null || !valid) {
-        deps.throttle.recordFailure(email, clientIp);
+        // Durable before the refusal leaves: a crash-restart must not reset the count.
+        await deps.throttle.recordFailure(email, clientIp);
         throw new IndiciumError('LOGON_FAILED');
       }
-      deps.throttle.recordSuccess(email);
+      await deps.throttle.recordSuccess(email);
       return open(await customerFor(account), account);
     },
 
