@@ -5,8 +5,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CreateIndiciumAnswer } from '@indicium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/auditor/audit-report.js';
-import { startVaultProcess, type VaultProcess } from '../src/http/testing/vault-process.js';
-import { fundedMeterUsers, type MeterUser, TRANSACTION } from './support/e2e-protocol-client.js';
+import type { VaultProcess } from '../src/http/testing/vault-process.js';
+import {
+  fundedMeterUsers,
+  type MeterUser,
+  startLoadVault,
+  TRANSACTION,
+} from './support/e2e-protocol-client.js';
 import { type E2eStore, postgresE2eStore, sqliteE2eStore } from './support/e2e-store.js';
 
 /**
@@ -25,17 +30,7 @@ let vault: VaultProcess;
 const users: MeterUser[] = [];
 let store: E2eStore;
 
-async function start(): Promise<VaultProcess> {
-  const started = await startVaultProcess(dataDir, [
-    ...store.vaultArgs(),
-    '--pool-size',
-    '2',
-    '--meter-stock',
-    '0',
-  ]);
-  for (const user of users) user.vault = started;
-  return started;
-}
+const start = (): Promise<VaultProcess> => startLoadVault(dataDir, store, users);
 
 describe.each([sqliteE2eStore(), postgresE2eStore()])(
   'a vault SIGKILLed under create-indicium load loses no audit entry ($name)',

@@ -37,7 +37,12 @@ import {
   type Transaction,
   toBase64,
 } from '@indicium/protocol';
-import { type HttpAnswer, setCookie, type VaultProcess } from '../../src/http/testing/vault-process.js';
+import {
+  type HttpAnswer,
+  setCookie,
+  startVaultProcess,
+  type VaultProcess,
+} from '../../src/http/testing/vault-process.js';
 
 /**
  * A protocol client for the end-to-end tests, written from the protocol package alone (layouts,
@@ -370,6 +375,26 @@ export async function fundedMeterUsers(
     users.push(user);
   }
   return users;
+}
+
+/**
+ * (Re)starts the load tests' vault on `store` (two modules, no meter stock) and points every
+ * user at it, so a restart after a kill carries the same companions on.
+ */
+export async function startLoadVault(
+  dataDir: string,
+  store: { vaultArgs(): readonly string[] },
+  users: readonly MeterUser[],
+): Promise<VaultProcess> {
+  const started = await startVaultProcess(dataDir, [
+    ...store.vaultArgs(),
+    '--pool-size',
+    '2',
+    '--meter-stock',
+    '0',
+  ]);
+  for (const user of users) user.vault = started;
+  return started;
 }
 
 export const TRANSACTION: Transaction = {
