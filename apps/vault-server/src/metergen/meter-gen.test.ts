@@ -46,7 +46,7 @@ describe('MeterGen with no module in service', () => {
       log: f.log,
     });
     await guard.verifyAll();
-    const psd = createPsdModules({ pool: f.vault.pool, guard, log: f.log });
+    const psd = createPsdModules({ pool: f.vault.pool, guard, store: f.store, log: f.log });
     const { ca: postalCa } = await openPostalCa(join(f.dataDir, 'ca', 'postal'));
     for (const serial of ['M0001', 'M0002']) f.vault.pool.setInService(serial, false);
     meterGen = createMeterGen({ psd, store: f.store, postalCa, log: f.log, stockLevel: 1, retryDelayMs: 20 });

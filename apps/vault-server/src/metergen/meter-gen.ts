@@ -81,8 +81,7 @@ export function createMeterGen(deps: MeterGenDeps): MeterGen {
       if (authorized.certificateSerial !== serial) {
         throw new IndiciumError('INTERNAL_ERROR', { detail: 'Authorize PSD read another serial' });
       }
-      const checkpoint = lease.checkpointWrite();
-      await store.commit({
+      await lease.commit({
         package: {
           meterId,
           customerId: null,
@@ -91,8 +90,6 @@ export function createMeterGen(deps: MeterGenDeps): MeterGen {
           state: authorized.state,
           bytes: Buffer.from(authorized.package, 'base64'),
         },
-        ...(checkpoint === undefined ? {} : { checkpoint }),
-        auditEntries: lease.auditWrites(),
         certificate: { serial, meterId, pem },
         stock: { meterId, certificateSerial: serial },
       });

@@ -89,13 +89,7 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
     extra: Partial<CommitUnit> = {},
     customerId: string | null = pkg.customerId,
   ): Promise<void> {
-    const checkpoint = lease.checkpointWrite();
-    await store.commit({
-      package: packageWrite(pkg, records, customerId),
-      ...(checkpoint === undefined ? {} : { checkpoint }),
-      auditEntries: lease.auditWrites(),
-      ...extra,
-    });
+    await lease.commit({ package: packageWrite(pkg, records, customerId), ...extra });
   }
 
   const packageText = (pkg: PackageRecord) => Buffer.from(pkg.bytes).toString('base64');

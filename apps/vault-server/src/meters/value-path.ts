@@ -63,6 +63,7 @@ export async function createValuePath(deps: ValuePathDeps): Promise<ValuePath> {
   const psd = createPsdModules({
     pool,
     guard: deps.guard,
+    store,
     log,
     storeAudit: async (entries) => {
       await store.commit({ auditEntries: [...entries] });

@@ -111,11 +111,8 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
         { package: Buffer.from(pkg.bytes).toString('base64'), message: signed.message },
         answer,
       );
-      const checkpoint = lease.checkpointWrite();
-      await store.commit({
+      await lease.commit({
         package: packageWrite(pkg, result, customerId),
-        ...(checkpoint === undefined ? {} : { checkpoint }),
-        auditEntries: lease.auditWrites(),
         providerMessage: {
           nonce: signed.nonce,
           meterId: pkg.meterId,

@@ -43,6 +43,13 @@ const PackageWriteSchema = z.strictObject({
 const CheckpointWriteSchema = z.strictObject({
   moduleId: ModuleIdSchema,
   checkpoint: storeBytes(1, 4096),
+  /**
+   * The record the module was presented for this unit's command. Given, the unit stands only if
+   * the module's row still holds exactly it (else VAULT_UNAVAILABLE and nothing of the unit is
+   * written): a unit queued behind an earlier, still uncommitted unit of the same module
+   * (`psd-modules.ts`) then fails whenever that one did, in the same batch or a later one.
+   */
+  replaces: storeBytes(1, 4096).optional(),
 });
 
 const AuditWriteSchema = z.strictObject({ moduleId: ModuleIdSchema, entry: AuditEntrySchema });

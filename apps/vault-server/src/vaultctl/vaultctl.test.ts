@@ -64,7 +64,7 @@ beforeAll(async () => {
     log,
   });
   await guard.verifyAll();
-  const psd = createPsdModules({ pool: vault.pool, guard, log });
+  const psd = createPsdModules({ pool: vault.pool, guard, store, log });
   // Mounted as main.ts mounts them: the rollover reads the module table to find every node's modules.
   const app = createApp({
     routes: moduleTableRoutes({ store, guard }),

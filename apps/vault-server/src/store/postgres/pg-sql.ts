@@ -22,6 +22,8 @@ export const PG_SQL = Object.freeze({
   moduleCheckpoint: `INSERT INTO modules (module_id, checkpoint, status, inhibited, updated_at_ms)
       VALUES ($1, $2, 'in-service', 0, $3)
       ON CONFLICT (module_id) DO UPDATE SET checkpoint = excluded.checkpoint, updated_at_ms = excluded.updated_at_ms`,
+  moduleCheckpointReplacing: `UPDATE modules SET checkpoint = $1, updated_at_ms = $2
+      WHERE module_id = $3 AND checkpoint = $4`,
   moduleStatus: `INSERT INTO modules (module_id, checkpoint, status, inhibited, updated_at_ms)
       VALUES ($1, NULL, $2, $3, $4)
       ON CONFLICT (module_id) DO UPDATE

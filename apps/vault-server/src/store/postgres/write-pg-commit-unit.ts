@@ -5,7 +5,7 @@ import type { CheckedCommitUnit } from '../commit-unit.js';
 // The rows PostgreSQL returns have the same columns and (with PG_TYPES) the same value types as
 // SQLite's: one set of row → record mappings serves both stores.
 import { type AuditRow, type LedgerRow, type PackageRow, toAudit, toLedger } from '../sqlite/sqlite-rows.js';
-import { registrationTokenSpent } from '../sqlite/write-commit-unit.js';
+import { checkpointRowMoved, registrationTokenSpent } from '../sqlite/write-commit-unit.js';
 import type { LedgerRecord } from '../store-records.js';
 import { pgChanges, pgRow } from './pg-query.js';
 
@@ -22,7 +22,13 @@ export async function writePgCommitUnit(
 ): Promise<void> {
   if (unit.package !== undefined) await writePackage(c, unit.package, nowMs);
   if (unit.checkpoint !== undefined) {
-    await pgChanges(c, 'moduleCheckpoint', [unit.checkpoint.moduleId, unit.checkpoint.checkpoint, nowMs]);
+    const { moduleId, checkpoint, replaces } = unit.checkpoint;
+    if (replaces === undefined) await pgChanges(c, 'moduleCheckpoint', [moduleId, checkpoint, nowMs]);
+    else if (
+      (await pgChanges(c, 'moduleCheckpointReplacing', [checkpoint, nowMs, moduleId, replaces])) !== 1
+    ) {
+      throw checkpointRowMoved(moduleId);
+    }
   }
   for (const { moduleId, entry } of unit.auditEntries ?? []) await writeAuditEntry(c, moduleId, entry, nowMs);
   if (unit.indicium !== undefined) {

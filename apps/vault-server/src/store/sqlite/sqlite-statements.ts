@@ -57,6 +57,8 @@ export function prepareSqliteStatements(db: Database.Database) {
     moduleCheckpoint: write(`INSERT INTO modules (module_id, checkpoint, status, inhibited, updated_at_ms)
       VALUES (?, ?, 'in-service', 0, ?)
       ON CONFLICT (module_id) DO UPDATE SET checkpoint = excluded.checkpoint, updated_at_ms = excluded.updated_at_ms`),
+    moduleCheckpointReplacing: write(`UPDATE modules SET checkpoint = ?, updated_at_ms = ?
+      WHERE module_id = ? AND checkpoint = ?`),
     moduleStatus: write(`INSERT INTO modules (module_id, checkpoint, status, inhibited, updated_at_ms)
       VALUES (?, NULL, ?, ?, ?)
       ON CONFLICT (module_id) DO UPDATE

@@ -13,7 +13,11 @@ import type { SqliteStatements } from './sqlite-statements.js';
 export function writeCommitUnit(s: SqliteStatements, unit: CheckedCommitUnit, nowMs: number): void {
   if (unit.package !== undefined) writePackage(s, unit.package, nowMs);
   if (unit.checkpoint !== undefined) {
-    s.moduleCheckpoint.run(unit.checkpoint.moduleId, unit.checkpoint.checkpoint, nowMs);
+    const { moduleId, checkpoint, replaces } = unit.checkpoint;
+    if (replaces === undefined) s.moduleCheckpoint.run(moduleId, checkpoint, nowMs);
+    else if (s.moduleCheckpointReplacing.run(checkpoint, nowMs, moduleId, replaces).changes !== 1) {
+      throw checkpointRowMoved(moduleId);
+    }
   }
   for (const { moduleId, entry } of unit.auditEntries ?? []) writeAuditEntry(s, moduleId, entry, nowMs);
   if (unit.indicium !== undefined) {
@@ -49,6 +53,18 @@ export function writeCommitUnit(s: SqliteStatements, unit: CheckedCommitUnit, no
   if (token !== undefined && s.registrationTokenConsume.run(token.tokenHash, token.meterId).changes !== 1) {
     throw registrationTokenSpent();
   }
+}
+
+/**
+ * The module's row no longer holds the record its command ran against: the unit queued before this
+ * one for the same module did not commit (or an officer moved the row). Nothing of this unit is
+ * written; the module Auto-Recovers to the row before its next command (DESIGN §3.6).
+ */
+export function checkpointRowMoved(moduleId: string): IndiciumError {
+  return new IndiciumError('VAULT_UNAVAILABLE', {
+    field: 'checkpoint',
+    detail: `module ${moduleId}: an earlier unit of this module did not commit; nothing of this one was stored`,
+  });
 }
 
 /**

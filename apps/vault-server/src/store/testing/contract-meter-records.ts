@@ -86,6 +86,43 @@ export function describeMeterRecordsContract(name: string, makeHarness: MakeStor
       );
     });
 
+    it('a checkpoint write naming the record it replaces stands only on that row: a unit queued behind a failed one of the same module fails with it', async () => {
+      await ctx.store.customers.create({ customerId: 'customer-1', displayName: 'Ada' });
+      await ctx.store.commit({ package: packageWrite(1, 1, null) });
+      await ctx.store.commit({ package: packageWrite(2, 1, null) });
+      await ctx.store.commit({ checkpoint: { moduleId: 'm1', checkpoint: sha256('c0') } });
+      // Pipelined in order, one batch: c0 → c1 → c2, each naming the one before it.
+      const step = (n: number, from: string, to: string, version: number): CommitUnit => ({
+        package: packageWrite(n, version, version - 1),
+        checkpoint: { moduleId: 'm1', checkpoint: sha256(to), replaces: sha256(from) },
+      });
+      await Promise.all([ctx.store.commit(step(1, 'c0', 'c1', 2)), ctx.store.commit(step(2, 'c1', 'c2', 2))]);
+      expect((await ctx.store.modules.get('m1'))?.checkpoint).toEqual(sha256('c2'));
+
+      // The first unit fails on its own data (a stale package); the one queued behind it, whose
+      // record follows the failed one's, fails too and writes nothing — its package stays at 2.
+      const [first, second] = await Promise.allSettled([
+        ctx.store.commit(step(1, 'c2', 'c3', 2)),
+        ctx.store.commit(step(2, 'c3', 'c4', 3)),
+      ]);
+      expect(first.status).toBe('rejected');
+      expect(second.status).toBe('rejected');
+      const refusal = (second as PromiseRejectedResult).reason as { code?: string; field?: string };
+      expect(refusal).toMatchObject({ code: 'VAULT_UNAVAILABLE', field: 'checkpoint' });
+      expect((await ctx.store.modules.get('m1'))?.checkpoint).toEqual(sha256('c2'));
+      expect((await ctx.store.packages.get(meterId(2)))?.version).toBe(2);
+
+      // A write naming a record the row does not hold is refused alone; an unconditional one (an
+      // officer's, MeterGen's first) still lands.
+      await expectRefusal(
+        ctx.store.commit({ checkpoint: { moduleId: 'm1', checkpoint: sha256('x'), replaces: sha256('c1') } }),
+        'VAULT_UNAVAILABLE',
+        'checkpoint',
+      );
+      await ctx.store.commit({ checkpoint: { moduleId: 'm1', checkpoint: sha256('c5') } });
+      expect((await ctx.store.modules.get('m1'))?.checkpoint).toEqual(sha256('c5'));
+    });
+
     it('stores a provider message once: a replayed nonce is refused and its unit writes nothing', async () => {
       await ctx.store.customers.create({ customerId: 'customer-1', displayName: 'Ada' });
       await ctx.store.commit({ package: packageWrite(1, 1, null) });
