@@ -99,15 +99,18 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
       await tokens.check(request.registrationToken, request.meterId);
       return pool.withMeter(request.meterId, async () => {
         const pkg = await packageOf(request.meterId);
-        return psd.withModule(async (lease) => {
-          const done = await lease.call(
-            'registration-challenge',
-            { package: packageText(pkg), request },
-            RegistrationChallengeAnswerSchema,
-          );
-          await commitWith(lease, pkg, done);
-          return done.answer;
-        });
+        return psd.withModule(
+          async (lease) => {
+            const done = await lease.call(
+              'registration-challenge',
+              { package: packageText(pkg), request },
+              RegistrationChallengeAnswerSchema,
+            );
+            await commitWith(lease, pkg, done);
+            return done.answer;
+          },
+          { meterId: request.meterId },
+        );
       });
     },
 
@@ -122,40 +125,43 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
       }
       const answer = await pool.withMeter(request.meterId, async () => {
         const pkg = await packageOf(request.meterId);
-        return psd.withModule(async (lease) => {
-          const done = await lease.call(
-            COMMAND_OF_MODE[request.mode],
-            { package: packageText(pkg), request },
-            ConfigureAnswerBodySchema,
-          );
-          const role = request.mode === 'configure' ? 'customer-administrator' : 'user';
-          await commitWith(
-            lease,
-            pkg,
-            done,
-            done.completed
-              ? {
-                  meterUsers: [
-                    {
-                      meterId: request.meterId,
-                      userId: request.userId,
-                      role,
-                      customerId: request.customerId,
-                    },
-                  ],
-                  // Used up with the registration it allowed, all or nothing: a second registration
-                  // with the same token (on any node) fails here with ROLE_DENIED and commits nothing.
-                  consumedRegistrationToken: tokens.consumption(request.registrationToken, request.meterId),
-                }
-              : {},
-            request.mode === 'configure' ? request.customerId : pkg.customerId,
-          );
-          // A wrong passphrase in a password reset is counted in the committed package.
-          if (!done.completed || done.answer === null) {
-            throw new IndiciumError('PASSPHRASE_WRONG', { field: 'encryptedSecrets' });
-          }
-          return done.answer;
-        });
+        return psd.withModule(
+          async (lease) => {
+            const done = await lease.call(
+              COMMAND_OF_MODE[request.mode],
+              { package: packageText(pkg), request },
+              ConfigureAnswerBodySchema,
+            );
+            const role = request.mode === 'configure' ? 'customer-administrator' : 'user';
+            await commitWith(
+              lease,
+              pkg,
+              done,
+              done.completed
+                ? {
+                    meterUsers: [
+                      {
+                        meterId: request.meterId,
+                        userId: request.userId,
+                        role,
+                        customerId: request.customerId,
+                      },
+                    ],
+                    // Used up with the registration it allowed, all or nothing: a second registration
+                    // with the same token (on any node) fails here with ROLE_DENIED and commits nothing.
+                    consumedRegistrationToken: tokens.consumption(request.registrationToken, request.meterId),
+                  }
+                : {},
+              request.mode === 'configure' ? request.customerId : pkg.customerId,
+            );
+            // A wrong passphrase in a password reset is counted in the committed package.
+            if (!done.completed || done.answer === null) {
+              throw new IndiciumError('PASSPHRASE_WRONG', { field: 'encryptedSecrets' });
+            }
+            return done.answer;
+          },
+          { meterId: request.meterId },
+        );
       });
       log.info({ meterId: request.meterId, mode: request.mode }, 'companion registered');
       if (request.mode === 'configure') {
@@ -171,15 +177,18 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
     getChallenge(request) {
       return pool.withMeter(request.meterId, async () => {
         const pkg = await packageOf(request.meterId);
-        return psd.withModule(async (lease) => {
-          const done = await lease.call(
-            'get-challenge',
-            { package: packageText(pkg), request },
-            GetChallengeAnswerBodySchema,
-          );
-          await commitWith(lease, pkg, done);
-          return done.answer;
-        });
+        return psd.withModule(
+          async (lease) => {
+            const done = await lease.call(
+              'get-challenge',
+              { package: packageText(pkg), request },
+              GetChallengeAnswerBodySchema,
+            );
+            await commitWith(lease, pkg, done);
+            return done.answer;
+          },
+          { meterId: request.meterId },
+        );
       });
     },
 
@@ -197,64 +206,70 @@ export function createMeterService(deps: MeterServiceDeps): MeterService {
         const pkg = await packageOf(request.meterId);
         const command =
           request.transaction.kind === 'correction' ? 'create-correction-indicium' : 'create-indicium';
-        return psd.withModule(async (lease) => {
-          const done = await lease.call(
-            command,
-            { package: packageText(pkg), request },
-            CreateIndiciumAnswerBodySchema,
-          );
-          const answer = done.answer;
-          await commitWith(lease, pkg, done, {
-            indicium: {
-              indiciumId: randomBytes(16).toString('base64url'),
-              requestMac,
-              meterId: request.meterId,
-              userId: request.userId,
-              kind: request.transaction.kind,
-              postageMills: request.transaction.postageMills,
-              ascendingRegisterMills: done.ascendingRegisterMills,
-              descendingRegisterMills: done.descendingRegisterMills,
-              pieceCount: done.pieceCount,
-              indicium: fromBase64(answer.indicium),
-              answer: new TextEncoder().encode(JSON.stringify(answer)),
-            },
-          });
-          return answer;
-        });
+        return psd.withModule(
+          async (lease) => {
+            const done = await lease.call(
+              command,
+              { package: packageText(pkg), request },
+              CreateIndiciumAnswerBodySchema,
+            );
+            const answer = done.answer;
+            await commitWith(lease, pkg, done, {
+              indicium: {
+                indiciumId: randomBytes(16).toString('base64url'),
+                requestMac,
+                meterId: request.meterId,
+                userId: request.userId,
+                kind: request.transaction.kind,
+                postageMills: request.transaction.postageMills,
+                ascendingRegisterMills: done.ascendingRegisterMills,
+                descendingRegisterMills: done.descendingRegisterMills,
+                pieceCount: done.pieceCount,
+                indicium: fromBase64(answer.indicium),
+                answer: new TextEncoder().encode(JSON.stringify(answer)),
+              },
+            });
+            return answer;
+          },
+          { meterId: request.meterId },
+        );
       });
     },
 
     userAdmin(request) {
       return pool.withMeter(request.meterId, async () => {
         const pkg = await packageOf(request.meterId);
-        return psd.withModule(async (lease) => {
-          const done = await lease.call(
-            COMMAND_OF_ACTION[request.action],
-            { package: packageText(pkg), request },
-            PsdUserAdminAnswerBodySchema,
-          );
-          const target = request.targetUserId;
-          const customerId = pkg.customerId;
-          const users: Partial<CommitUnit> =
-            target === null || customerId === null
-              ? {}
-              : request.action === 'delete'
-                ? { removedMeterUsers: [{ meterId: request.meterId, userId: target }] }
-                : request.action === 'add' || request.action === 'modify'
-                  ? {
-                      meterUsers: [
-                        {
-                          meterId: request.meterId,
-                          userId: target,
-                          role: request.role === 'customer-admin' ? 'customer-administrator' : 'user',
-                          customerId,
-                        },
-                      ],
-                    }
-                  : {};
-          await commitWith(lease, pkg, done, users);
-          return done.answer;
-        });
+        return psd.withModule(
+          async (lease) => {
+            const done = await lease.call(
+              COMMAND_OF_ACTION[request.action],
+              { package: packageText(pkg), request },
+              PsdUserAdminAnswerBodySchema,
+            );
+            const target = request.targetUserId;
+            const customerId = pkg.customerId;
+            const users: Partial<CommitUnit> =
+              target === null || customerId === null
+                ? {}
+                : request.action === 'delete'
+                  ? { removedMeterUsers: [{ meterId: request.meterId, userId: target }] }
+                  : request.action === 'add' || request.action === 'modify'
+                    ? {
+                        meterUsers: [
+                          {
+                            meterId: request.meterId,
+                            userId: target,
+                            role: request.role === 'customer-admin' ? 'customer-administrator' : 'user',
+                            customerId,
+                          },
+                        ],
+                      }
+                    : {};
+            await commitWith(lease, pkg, done, users);
+            return done.answer;
+          },
+          { meterId: request.meterId },
+        );
       });
     },
   };

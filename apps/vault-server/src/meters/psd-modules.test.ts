@@ -106,6 +106,33 @@ describe.each(dialects)('PSD modules: taking a module out of PSD service on $nam
     expect(await leaseSerial()).toMatch(/^M000[12]$/);
   });
 
+  it('keeps a meter on the module that served it last while that one is not busier, else takes the least busy', async () => {
+    const on = (meterId: string) => psd.withModule(async (lease) => lease.serial, { meterId });
+    const first = await on('meter-a');
+    for (let i = 0; i < 6; i++) expect(await on('meter-a')).toBe(first);
+    // Leases for no meter in particular rotate over both modules: the test can tell the difference.
+    const rotated = new Set<string>();
+    for (let i = 0; i < 4; i++) rotated.add(await leaseSerial());
+    expect(rotated).toEqual(new Set(['M0001', 'M0002']));
+
+    const hold = deferred();
+    let started = false;
+    const busy = psd.withModule(
+      async (lease) => {
+        started = true;
+        await hold.promise;
+        return lease.serial;
+      },
+      { meterId: 'meter-a' },
+    );
+    await until(() => started);
+    const moved = await on('meter-a');
+    expect(moved).not.toBe(first);
+    hold.resolve();
+    expect(await busy).toBe(first);
+    expect(await on('meter-a')).toBe(moved);
+  });
+
   /**
    * The real store behind a door: after `hold()` units queue, in order, until `open()`, so a test
    * can hold one module's units on their way and see what the module does meanwhile.

@@ -30,13 +30,22 @@ export interface ModuleLease {
   commit(unit: LeaseUnit): Promise<void>;
 }
 
+export interface LeaseOptions {
+  /**
+   * The meter the lease works on: the module that served it last is preferred while it is not
+   * busier than the others, because that module still holds the meter's package as it sealed it
+   * (its cache of opened packages, keyed by their exact bytes) and skips opening it again.
+   */
+  readonly meterId?: string;
+}
+
 export interface PsdModules {
   /**
    * Runs `fn` on one in-service module held exclusively from its first command until its unit is
    * queued with `lease.commit` (or `fn` settles); `fn` itself settles after its commit. Meters are
    * serialised by the caller (`pool.withMeter`).
    */
-  withModule<T>(fn: (lease: ModuleLease) => Promise<T>): Promise<T>;
+  withModule<T>(fn: (lease: ModuleLease) => Promise<T>, options?: LeaseOptions): Promise<T>;
   /**
    * Takes a module out of PSD service for officer work that moves its checkpoint outside a lease
    * (the rollover sweep's Translate PSD Package, DESIGN §3.4): no new lease picks it, and the
@@ -73,6 +82,9 @@ export interface PsdModulesDeps {
  * commits still in flight all fail, the row is still one the module can return to.
  */
 const MAX_STEPS_AHEAD = 2;
+
+/** Meters whose last module is remembered (a few MB at most; older meters just start anew). */
+const AFFINITY_METERS = 65_536;
 
 /** A unit of one module queued to the store and not yet settled. */
 interface InFlight {
@@ -138,6 +150,8 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
   const locks = createKeyedQueue();
   const waiting = new Map<string, number>();
   const lines = new Map<string, ModuleLine>();
+  /** The module each recent meter was leased on (`LeaseOptions.meterId`), oldest use first. */
+  const lastModule = new Map<string, string>();
   let rotate = 0;
 
   const excluded = new Set<string>();
@@ -151,18 +165,28 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
     return line;
   }
 
-  function pick(): string {
+  function pick(meterId: string | undefined): string {
     const candidates = pool.info().filter((m) => m.inService && !excluded.has(m.serial));
     if (candidates.length === 0) {
       throw new IndiciumError('VAULT_UNAVAILABLE', { detail: 'no module in PSD service' });
     }
     rotate = (rotate + 1) % candidates.length;
     const rotated = [...candidates.slice(rotate), ...candidates.slice(0, rotate)];
+    const load = (serial: string) => waiting.get(serial) ?? 0;
     let best = rotated[0] as (typeof rotated)[number];
     for (const m of rotated) {
-      if ((waiting.get(m.serial) ?? 0) < (waiting.get(best.serial) ?? 0)) best = m;
+      if (load(m.serial) < load(best.serial)) best = m;
     }
-    return best.serial;
+    if (meterId === undefined) return best.serial;
+    const last = lastModule.get(meterId);
+    const chosen =
+      last !== undefined && load(last) <= load(best.serial) && candidates.some((m) => m.serial === last)
+        ? last
+        : best.serial;
+    lastModule.delete(meterId); // re-inserted last: the map's order is the order of use
+    lastModule.set(meterId, chosen);
+    if (lastModule.size > AFFINITY_METERS) lastModule.delete(lastModule.keys().next().value as string);
+    return chosen;
   }
 
   /** Tracks a queued unit until it settles; a failure breaks the line (see `ModuleLine`). */
@@ -315,8 +339,8 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
   }
 
   return {
-    async withModule<T>(fn: (lease: ModuleLease) => Promise<T>): Promise<T> {
-      const serial = pick();
+    async withModule<T>(fn: (lease: ModuleLease) => Promise<T>, options: LeaseOptions = {}): Promise<T> {
+      const serial = pick(options.meterId);
       waiting.set(serial, (waiting.get(serial) ?? 0) + 1);
       try {
         let result: Promise<T> | undefined;

@@ -105,26 +105,29 @@ export function createProviderService(deps: ProviderServiceDeps): ProviderServic
     extra: (result: z.output<S>) => Partial<CommitUnit> = () => ({}),
     customerId: string | null = pkg.customerId,
   ): Promise<z.output<S>> {
-    return psd.withModule(async (lease) => {
-      const result = await lease.call(
-        command,
-        { package: Buffer.from(pkg.bytes).toString('base64'), message: signed.message },
-        answer,
-      );
-      await lease.commit({
-        package: packageWrite(pkg, result, customerId),
-        providerMessage: {
-          nonce: signed.nonce,
-          meterId: pkg.meterId,
-          kind,
-          payload: signed.payload,
-          signature: signed.signature,
-        },
-        ...extra(result),
-      });
-      log.info({ meterId: pkg.meterId, kind, module: lease.serial }, 'provider command applied');
-      return result;
-    });
+    return psd.withModule(
+      async (lease) => {
+        const result = await lease.call(
+          command,
+          { package: Buffer.from(pkg.bytes).toString('base64'), message: signed.message },
+          answer,
+        );
+        await lease.commit({
+          package: packageWrite(pkg, result, customerId),
+          providerMessage: {
+            nonce: signed.nonce,
+            meterId: pkg.meterId,
+            kind,
+            payload: signed.payload,
+            signature: signed.signature,
+          },
+          ...extra(result),
+        });
+        log.info({ meterId: pkg.meterId, kind, module: lease.serial }, 'provider command applied');
+        return result;
+      },
+      { meterId: pkg.meterId },
+    );
   }
 
   function ownedBy(pkg: PackageRecord, customerId: string): void {
