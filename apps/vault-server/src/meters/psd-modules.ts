@@ -220,7 +220,7 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
       await settleAll(line);
       line.broken = false;
     }
-    const failuresAtStart = line.failures;
+    let failuresAtStart = line.failures;
     // The record this lease's commands run on: the newest unit in flight's, else the row. Taken
     // before the row is read: a unit landing meanwhile makes the row its record, never older.
     const ahead = line.ahead;
@@ -259,6 +259,8 @@ export function createPsdModules(deps: PsdModulesDeps): PsdModules {
             log.error({ module: serial, result: check.result }, 'PSD command refused: module table mismatch');
             throw moduleRefusal(outcome.error);
           }
+          // From here the lease runs on the row itself, whatever failed while the units settled.
+          failuresAtStart = line.failures;
           presented = await guard.checkpointFor(serial);
           current = presented;
           outcome = await dispatch(command, body);
