@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CreateIndiciumAnswer } from '@indicium/protocol';
+import { type CreateIndiciumAnswer, OFFICER_PATHS } from '@indicium/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../src/auditor/audit-report.js';
 import { type HttpAnswer, startVaultProcess, type VaultProcess } from '../src/http/testing/vault-process.js';
@@ -94,6 +94,17 @@ async function vaultctl(args: readonly string[]): Promise<{ code: number; out: s
     { stdin: input, stdout: sink('out'), stderr: sink('err'), env: {} },
   );
   return { code, ...chunks };
+}
+
+/**
+ * Takes a module out of PSD service or gives it back (the officer endpoint, loopback only). The
+ * test's meter keeps to the module that served it last (meter affinity), so a test that needs
+ * one particular module to serve it takes the other one out.
+ */
+async function psdService(serial: string, inService: boolean): Promise<void> {
+  const path = OFFICER_PATHS.psdService.replace('{serial}', serial);
+  const answer = await vault.request('POST', path, { body: { protocol: 1, psdService: inService } });
+  expect(answer.status).toBe(200);
 }
 
 async function auditNow(): Promise<AuditReport> {
@@ -217,10 +228,12 @@ describe.each([sqliteE2eStore(), postgresE2eStore()])('operations over real HTTP
       if (current !== null && !seen.some((s) => s.equals(current))) seen.push(current);
     };
     await note();
+    await psdService('M0002', false);
     for (let i = 0; i < 8 && seen.length < 3; i++) {
       expect((await print()).status).toBe(200);
       await note();
     }
+    await psdService('M0002', true);
     expect(seen.length).toBeGreaterThanOrEqual(2);
     const older = seen.at(-2) as Buffer;
     await restart(() => setRow('M0001', older));
@@ -307,7 +320,9 @@ describe.each([sqliteE2eStore(), postgresE2eStore()])('operations over real HTTP
     };
     expect(table.serving).toBe(true);
     expect(table.modules.map((m) => m.inhibited)).toEqual([false, false]);
+    await psdService('M0001', false);
     for (let i = 0; i < 3; i++) expect((await print()).status).toBe(200);
+    await psdService('M0001', true);
     expect((await row('M0002')).checkpoint).not.toBeNull();
   });
 
