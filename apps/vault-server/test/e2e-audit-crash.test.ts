@@ -120,6 +120,18 @@ describe.each([sqliteE2eStore(), postgresE2eStore()])(
       );
       expect(lost.length).toBeGreaterThan(0);
 
+      // Modules are pipelined (psd-modules.ts): each may run up to two checkpoint steps ahead of
+      // its row. Wherever a kill fell, every row stayed within Auto-Recover's reach: no module was
+      // inhibited (a flag would persist across the later rounds' restarts).
+      const table = (await vault.request('GET', '/v1/module-table')).json<{
+        serving: boolean;
+        modules: { moduleSerial: string; inhibited: boolean }[];
+      }>();
+      expect(table.serving).toBe(true);
+      expect(table.modules.map((m) => [m.moduleSerial, m.inhibited])).toEqual(
+        table.modules.map((m) => [m.moduleSerial, false]),
+      );
+
       // The meters go on where they were, and the chains verify to their signed heads: no hole.
       for (const user of users) {
         await user.getChallenge();
